@@ -1,0 +1,173 @@
+"""The `partnergraph` command: it only assembles commands; each body calls the library."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from . import __version__
+from .build import build as build_project
+from .errors import PartnergraphError
+from .output import FORMATS, render
+from .project import PROJECT_ENV, Project
+from .queries import find_query, named_queries, run_query
+from .stores import STORE_ENV, Store, open_store, resolve_descriptor
+
+
+@dataclass
+class Context:
+    project: Project
+    store_descriptor: str | None
+
+    def open_store(self) -> Store:
+        return open_store(resolve_descriptor(self.store_descriptor, self.project), self.project)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's errors into a message on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PartnergraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
+)
+asserted_option = click.option(
+    "--asserted-only", is_flag=True, help="Leave out what `reason` inferred."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="partnergraph")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False),
+    envvar=PROJECT_ENV,
+    help=f"Project directory (default: current directory; or ${PROJECT_ENV}).",
+)
+@click.option(
+    "--store",
+    "store",
+    envvar=STORE_ENV,
+    help=f"oxigraph:PATH (default build/store), memory: or sparql:URL (or ${STORE_ENV}).",
+)
+@click.pass_context
+def main(ctx: click.Context, project: str | None, store: str | None) -> None:
+    """Build, check, query and reason over the partnership-working evidence graph."""
+    ctx.obj = Context(Project.locate(project), store)
+
+
+@main.command()
+@click.option("--no-store", is_flag=True, help="Write build/partnergraph.ttl only.")
+@click.pass_obj
+@reports_errors
+def build(obj: Context, no_store: bool) -> None:
+    """Compile ontology, corpus and bibliography into build/partnergraph.ttl and load the store."""
+    descriptor = resolve_descriptor(obj.store_descriptor, obj.project)
+    report = build_project(obj.project, descriptor, load_store=not no_store)
+    click.echo("\n".join(report.lines()))
+
+
+@main.command()
+@click.pass_obj
+@reports_errors
+def validate(obj: Context) -> None:
+    """Check references and the SHACL shapes; exit 1 on any violation."""
+    from .validation import validate_project
+
+    violations = validate_project(obj.project)
+    for violation in violations:
+        click.echo(str(violation))
+    if violations:
+        click.echo(f"{len(violations)} violation(s)", err=True)
+        sys.exit(1)
+    click.echo("valid: references resolve and every SHACL shape is satisfied")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter."
+)
+@click.option("--list", "list_queries", is_flag=True, help="Describe the named queries.")
+@format_option
+@asserted_option
+@click.pass_obj
+@reports_errors
+def query(
+    obj: Context, name: str | None, params: tuple[str, ...], list_queries: bool, fmt: str,
+    asserted_only: bool,
+) -> None:  # fmt: skip
+    """Run a named query (see --list) or a .rq file."""
+    if list_queries or not name:
+        for q in named_queries(obj.project).values():
+            click.echo(f"{q.name}: {q.title}")
+            if q.description:
+                click.echo(f"    {q.description}")
+            for p in q.parameters:
+                default = f" = {p.default}" if p.default else ""
+                click.echo(f"    --param {p.name}=<{p.type}>{default}  {p.doc}")
+        return
+    bound = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"'{item}' is not NAME=VALUE", param_hint="--param")
+        bound[key] = value
+    named = find_query(name, obj.project)
+    with obj.open_store() as store:
+        result = run_query(store, named, bound, include_inferred=not asserted_only)
+    click.echo(render(result, fmt))
+
+
+@main.command()
+@format_option
+@asserted_option
+@click.pass_obj
+@reports_errors
+def stats(obj: Context, fmt: str, asserted_only: bool) -> None:
+    """Counts by class, by reviewed document and by polarity."""
+    from .stats import graph_stats
+
+    with obj.open_store() as store:
+        tables = graph_stats(store, obj.project, include_inferred=not asserted_only)
+    for title, result in tables.items():
+        click.echo(f"# {title}")
+        click.echo(render(result, fmt))
+
+
+@main.command()
+@click.pass_obj
+@reports_errors
+def push(obj: Context) -> None:
+    """Load the built graph (and inferences) into the store given by --store."""
+    from .push import push_build
+
+    with obj.open_store() as store:
+        counts = push_build(obj.project, store)
+    click.echo(f"pushed to {store.descriptor}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@main.command()
+@click.pass_obj
+@reports_errors
+def reason(obj: Context) -> None:
+    """Run HermiT and the counting rules; write inferences as their own graph."""
+    from .reasoning import reason as run_reasoning
+
+    with obj.open_store() as store:
+        report = run_reasoning(obj.project, store)
+    click.echo("\n".join(report.lines()))

@@ -1,0 +1,79 @@
+"""Checks that need the vocabulary and the bibliography together.
+
+Every name a claim or concept uses must resolve: a concept slug to a concept, a cite
+key to a bibliography entry, a document to a work. A misspelling gets the nearest
+correct name as its fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .bibliography import Work
+from .corpus import Corpus
+from .errors import SourceProblem, did_you_mean
+
+
+def check_references(corpus: Corpus, works: Iterable[Work]) -> list[SourceProblem]:
+    concepts = {c.slug: c for c in corpus.concepts}
+    keys = {w.key: w for w in works}
+    variant_to_key = {v: w.key for w in keys.values() for v in w.variant_keys}
+    problems: list[SourceProblem] = []
+
+    def unknown_key(key: str, path: str, line: int, who: str) -> None:
+        if key in keys:
+            return
+        if key in variant_to_key:
+            fix = f"'{key}' is a variant of '{variant_to_key[key]}': cite '{variant_to_key[key]}'"
+        else:
+            fix = did_you_mean(key, keys, "the bibliography")
+        problems.append(
+            SourceProblem(path, line, f"{who}: cite key '{key}' has no bibliography entry", fix)
+        )
+
+    def unknown_concept(slug: str, path: str, line: int, who: str, field: str) -> None:
+        if slug not in concepts:
+            problems.append(
+                SourceProblem(
+                    path,
+                    line,
+                    f"{who}: unknown concept '{slug}' in '{field}'",
+                    did_you_mean(slug, concepts, "corpus/concepts.yaml"),
+                )
+            )
+
+    for c in corpus.concepts:
+        who, path, line = f"concept '{c.slug}'", c.origin.path, c.origin.line
+        for slug in c.broader:
+            unknown_concept(slug, path, line, who, "broader")
+        if c.counterpart:
+            unknown_concept(c.counterpart, path, line, who, "counterpart")
+            other = concepts.get(c.counterpart)
+            if other and {c.cls, other.cls} != {"Barrier", "SuccessFactor"}:
+                problems.append(
+                    SourceProblem(
+                        path,
+                        line,
+                        f"{who}: counterpart '{other.slug}' is a {other.cls}, "
+                        f"but counterparts pair a Barrier with a SuccessFactor",
+                        "link a barrier to the success factor it is the absence of",
+                    )
+                )
+        for key in (*c.proposed_by, *([c.definition_source] if c.definition_source else [])):
+            unknown_key(key, path, line, who)
+
+    for doc in corpus.documents:
+        if doc.document not in keys:
+            unknown_key(doc.document, doc.origin.path, doc.origin.line, "document")
+        for claim in doc.claims:
+            who, path = f"claim {claim.id}", claim.origin.path
+            unknown_concept(claim.concept, path, claim.line_of("concept"), who, "concept")
+            if claim.partnership_type:
+                unknown_concept(
+                    claim.partnership_type, path, claim.line_of("context"), who, "partnership_type"
+                )
+            for key in claim.asserted_by:
+                unknown_key(key, path, claim.line_of("asserted_by"), who)
+            for key in claim.via:
+                unknown_key(key, path, claim.line_of("via"), who)
+    return problems
