@@ -83,9 +83,7 @@ def load_bib_file(path: Path, shown_as: str, problems: list[SourceProblem]) -> l
     for entry in library.entries:
         fields = {f.key.lower(): clean_latex(str(f.value)) for f in entry.fields}
         works.append(
-            Work(
-                entry.key, entry.entry_type.lower(), fields, Origin(shown_as, entry.start_line + 1)
-            )
+            Work(entry.key, entry.entry_type.lower(), fields, Origin(shown_as, entry.start_line + 1))
         )
     return works
 

@@ -50,9 +50,7 @@ class BuildReport:
         ]
         if self.store:
             out.append(f"  loaded into {self.store} in {self.seconds['load']:.2f} s")
-        out.append(
-            "  time: " + ", ".join(f"{name} {secs:.2f} s" for name, secs in self.seconds.items())
-        )
+        out.append("  time: " + ", ".join(f"{name} {secs:.2f} s" for name, secs in self.seconds.items()))
         return out
 
 
@@ -100,9 +98,7 @@ def count_sources(sources: Sources, triples: int) -> dict[str, int]:
     }
 
 
-def build(
-    project: Project, store_descriptor: str | None = None, load_store: bool = True
-) -> BuildReport:
+def build(project: Project, store_descriptor: str | None = None, load_store: bool = True) -> BuildReport:
     """Compile the project into `build/partnergraph.ttl` and load it into the store."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()

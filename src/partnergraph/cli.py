@@ -45,9 +45,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
 )
-asserted_option = click.option(
-    "--asserted-only", is_flag=True, help="Leave out what `reason` inferred."
-)
+asserted_option = click.option("--asserted-only", is_flag=True, help="Leave out what `reason` inferred.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,9 +97,7 @@ def validate(obj: Context) -> None:
 
 @main.command()
 @click.argument("name", required=False)
-@click.option(
-    "--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter."
-)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
 @click.option("--list", "list_queries", is_flag=True, help="Describe the named queries.")
 @format_option
 @asserted_option

@@ -66,9 +66,7 @@ def new_graph() -> Graph:
     return graph
 
 
-def add_works(
-    graph: Graph, works: Iterable[Work], reviewed: dict[str, DocumentAnnotations]
-) -> None:
+def add_works(graph: Graph, works: Iterable[Work], reviewed: dict[str, DocumentAnnotations]) -> None:
     for work in works:
         node = work_iri(work.key)
         graph.add((node, RDF.type, PG.Work))

@@ -123,9 +123,7 @@ class Corpus:
         return [(d, c) for d in self.documents for c in d.claims]
 
 
-def _top_list(
-    data: object, key: str, shown_as: str, problems: list[SourceProblem]
-) -> list[LineDict]:
+def _top_list(data: object, key: str, shown_as: str, problems: list[SourceProblem]) -> list[LineDict]:
     """The list under a top-level key, each item a mapping; anything else is a problem."""
     top = as_mapping(data)
     if top is None or not isinstance(top.get(key), list):
@@ -244,9 +242,7 @@ def _read_claim(item: LineDict, shown_as: str, problems: list[SourceProblem]) ->
     )
 
 
-def load_document(
-    path: Path, shown_as: str, problems: list[SourceProblem]
-) -> DocumentAnnotations | None:
+def load_document(path: Path, shown_as: str, problems: list[SourceProblem]) -> DocumentAnnotations | None:
     data, yaml_problems = load_yaml(path, shown_as)
     problems += yaml_problems
     top = as_mapping(data)
@@ -282,9 +278,7 @@ def load_document(
         claims.append(claim)
     if document is None:
         return None
-    return DocumentAnnotations(
-        document, text_file, text_sha, tuple(claims), Origin(shown_as, top.line)
-    )
+    return DocumentAnnotations(document, text_file, text_sha, tuple(claims), Origin(shown_as, top.line))
 
 
 def load_corpus(project: Project, problems: list[SourceProblem]) -> Corpus:

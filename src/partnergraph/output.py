@@ -40,7 +40,7 @@ def as_csv(result: QueryResult) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.variables)
     writer.writerows([t.value if t else "" for t in row] for row in result.rows)
-    return buffer.getvalue()
+    return buffer.getvalue().rstrip("\n")
 
 
 def as_json(result: QueryResult) -> str:

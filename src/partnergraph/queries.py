@@ -97,9 +97,7 @@ def parse_query_file(path: Path) -> NamedQuery:
                     f"{path} line {number}: cannot read '{line}' — write "
                     f"'# param NAME: TYPE = DEFAULT -- what it is', TYPE one of {', '.join(PARAM_TYPES)}"
                 )
-            params.append(
-                Parameter(match["name"], match["type"], match["default"], match["doc"] or "")
-            )
+            params.append(Parameter(match["name"], match["type"], match["default"], match["doc"] or ""))
         elif description and line:
             description.append(line)
     return NamedQuery(path.stem, path, title, " ".join(description), tuple(params), text)

@@ -27,9 +27,7 @@ def check_references(corpus: Corpus, works: Iterable[Work]) -> list[SourceProble
             fix = f"'{key}' is a variant of '{variant_to_key[key]}': cite '{variant_to_key[key]}'"
         else:
             fix = did_you_mean(key, keys, "the bibliography")
-        problems.append(
-            SourceProblem(path, line, f"{who}: cite key '{key}' has no bibliography entry", fix)
-        )
+        problems.append(SourceProblem(path, line, f"{who}: cite key '{key}' has no bibliography entry", fix))
 
     def unknown_concept(slug: str, path: str, line: int, who: str, field: str) -> None:
         if slug not in concepts:

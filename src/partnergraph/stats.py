@@ -9,9 +9,7 @@ from .stores import QueryResult, Store
 STATS_QUERIES = ("count-by-class", "claims-by-document", "claims-by-polarity")
 
 
-def graph_stats(
-    store: Store, project: Project, include_inferred: bool = True
-) -> dict[str, QueryResult]:
+def graph_stats(store: Store, project: Project, include_inferred: bool = True) -> dict[str, QueryResult]:
     """One table per named statistics query, so a researcher can rerun any of them alone."""
     return {
         name: run_query(store, find_query(name, project), include_inferred=include_inferred)

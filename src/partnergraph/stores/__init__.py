@@ -42,13 +42,9 @@ def open_store(descriptor: str, project: Project | None = None) -> Store:
     loaded, since it lives only as long as the process that opened it."""
     scheme, sep, arg = descriptor.partition(":")
     if not sep or scheme not in BACKENDS:
-        raise StoreError(
-            f"unknown store descriptor '{descriptor}': use oxigraph:PATH, memory: or sparql:URL"
-        )
+        raise StoreError(f"unknown store descriptor '{descriptor}': use oxigraph:PATH, memory: or sparql:URL")
     if scheme in {"oxigraph", "sparql"} and not arg:
-        raise StoreError(
-            f"the descriptor '{descriptor}' needs a {'path' if scheme == 'oxigraph' else 'URL'}"
-        )
+        raise StoreError(f"the descriptor '{descriptor}' needs a {'path' if scheme == 'oxigraph' else 'URL'}")
     module_name, class_name = BACKENDS[scheme]
     store: Store = getattr(importlib.import_module(module_name), class_name)(arg)
     if scheme == "memory" and project is not None and project.graph_file.is_file():

@@ -30,9 +30,7 @@ class MemoryStore(Store):
         except Exception as exc:  # rdflib raises pyparsing errors of several kinds
             raise QueryError(f"malformed SPARQL or failed query: {exc}") from exc
         if result.type == "ASK":
-            return QueryResult(
-                ["ask"], [(Term.literal(str(result.askAnswer).lower(), None, None),)]
-            )
+            return QueryResult(["ask"], [(Term.literal(str(result.askAnswer).lower(), None, None),)])
         if result.type != "SELECT":
             raise QueryError("only SELECT and ASK queries can be run here")
         variables = [str(v) for v in result.vars or []]

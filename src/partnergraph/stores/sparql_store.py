@@ -88,13 +88,12 @@ class SparqlStore(Store):
             if "HTTP 404" not in str(exc):  # clearing a graph that does not exist is fine
                 raise
 
-    def _select(
-        self,
-        sparql: str,
-        include_inferred: bool,
-    ) -> QueryResult:
-        form = [("query", sparql)]
-        form += [("default-graph-uri", str(g)) for g in default_graphs(include_inferred)]
+    def _select(self, sparql: str, include_inferred: bool) -> QueryResult:
+        return self._query(sparql, default_graphs(include_inferred))
+
+    def _query(self, sparql: str, graphs: list[URIRef]) -> QueryResult:
+        """POST the query with the dataset's default graph made of `graphs` (SPARQL Protocol)."""
+        form = [("query", sparql)] + [("default-graph-uri", str(g)) for g in graphs]
         request = urllib.request.Request(
             self.query_url,
             data=urllib.parse.urlencode(form).encode(),
@@ -109,13 +108,10 @@ class SparqlStore(Store):
             return QueryResult(["ask"], [(Term.literal(answer, None, None),)])
         variables = payload["head"].get("vars", [])
         rows = [
-            tuple(_term(b[v]) if v in b else None for v in variables)
-            for b in payload["results"]["bindings"]
+            tuple(_term(b[v]) if v in b else None for v in variables) for b in payload["results"]["bindings"]
         ]
         return QueryResult(variables, rows)
 
     def triple_count(self, graph: URIRef) -> int:
-        result = self._select(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", False
-        )
+        result = self._query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", [graph])
         return int(result.rows[0][0].value)  # type: ignore[union-attr]

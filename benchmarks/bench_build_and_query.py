@@ -1,0 +1,92 @@
+"""Build and query speed on the fixture and on a seed-sized synthetic corpus.
+
+Not a timed test: it prints figures, one run, with ratios against plain rdflib, for
+the notes of whoever changes the build or the stores. Run:
+
+    python benchmarks/bench_build_and_query.py [--claims 3000] [--repeat 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from rdflib import Graph
+
+from partnergraph import Project, build, find_query, open_store, run_query
+from partnergraph.reasoning import reason
+from synthetic_corpus import write_project
+
+FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "mini"
+
+
+def timed(fn, repeat: int = 1) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def measure(name: str, project: Project, repeat: int) -> None:
+    build_s, report = timed(lambda: build(project))
+    triples = report.counts["triples"]
+    parse_s, _ = timed(lambda: Graph().parse(project.graph_file, format="turtle"))
+    oxi_load_s, _ = timed(
+        lambda: open_store(f"oxigraph:{Path(tempfile.mkdtemp())}").load_build(project.graph_file, None)
+    )
+    print(
+        f"\n== {name}: {report.counts['claims']} claims, {report.counts['concepts']} concepts, "
+        f"{report.counts['works']} works, {triples} triples"
+    )
+    print(f"build (read, check, compile, write, load store): {build_s:.3f} s  {report.seconds}")
+    print(
+        f"load: rdflib parse {parse_s:.3f} s | oxigraph bulk load {oxi_load_s:.3f} s "
+        f"| ratio rdflib/oxigraph {parse_s / oxi_load_s:.1f}x"
+    )
+    concept = "communication" if name == "fixture" else "concept-1"
+    for query_name, params in (
+        ("barriers-backed-by-works", {}),
+        ("evidence-for-concept", {"concept": concept}),
+    ):
+        query = find_query(query_name, project)
+        latencies = {}
+        for descriptor in ("memory:", project.default_store):
+            with open_store(descriptor, project) as store:
+                run_query(store, query, params)  # warm up
+                latencies[descriptor.split(":")[0]], result = timed(
+                    lambda s=store: run_query(s, query, params), repeat
+                )
+        ratio = latencies["memory"] / latencies["oxigraph"]
+        print(
+            f"query {query_name}: memory (rdflib) {latencies['memory'] * 1000:.1f} ms | "
+            f"oxigraph {latencies['oxigraph'] * 1000:.1f} ms | ratio {ratio:.1f}x ({len(result)} rows)"
+        )
+
+    if shutil.which("java"):
+        with open_store(project.default_store) as store:
+            reason_s, reasoning = timed(lambda: reason(project, store))
+        print(f"reason: {reason_s:.2f} s ({reasoning.total} triples inferred; {reasoning.seconds})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--claims", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        fixture = Path(tmp) / "fixture"
+        shutil.copytree(FIXTURE, fixture)
+        measure("fixture", Project.locate(fixture), args.repeat)
+        seed = Path(tmp) / "seed-sized"
+        write_project(seed, claims=args.claims, concepts=250, works=500, documents=5)
+        measure(f"seed-sized synthetic ({args.claims} claims)", Project.locate(seed), args.repeat)
+
+
+if __name__ == "__main__":
+    main()

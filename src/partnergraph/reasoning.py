@@ -1,0 +1,229 @@
+"""`partnergraph reason`: HermiT where it is strong, SPARQL rules where it is slow.
+
+HermiT (through owlready2, on Java) checks that the ontology and the concept scheme
+are consistent, classifies them, and fills symmetric and inverse links and the
+existentially defined classes over concepts. The claim-level defined classes, above
+all those that count ("backed by two or more reviewed documents"), are computed by
+the SPARQL rules in `ontology/rules/`, each of which states the OWL definition it
+implements: HermiT needs all individuals declared different to count, and took 237 s
+at 2,000 individuals in our measurements (DESIGN.md), while the rules take
+milliseconds on the embedded store.
+
+Everything inferred is written to `build/inferred.ttl` and into the store's inferred
+graph, never mixed into the asserted graph, so queries can leave it out.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .build import write_atomically
+from .compiler import new_graph
+from .errors import PartnergraphError, StoreError
+from .namespaces import ID, INFERRED_GRAPH, PG, sparql_prologue
+from .project import Project
+from .stores import Store
+
+JAVA_HINT = (
+    "HermiT needs a Java runtime (11 or newer) on PATH: install one, e.g. "
+    "`apt-get install default-jre-headless` on Debian/Ubuntu or `brew install openjdk` on macOS; "
+    "every other partnergraph command works without it"
+)
+CLAIM_PREFIX = str(ID["claim/"])
+
+
+class ReasoningUnavailable(PartnergraphError):
+    """No Java runtime: HermiT cannot run."""
+
+
+class InconsistentGraph(PartnergraphError):
+    """HermiT found the graph inconsistent; the message names the culprits it could find."""
+
+
+@dataclass
+class ReasoningReport:
+    inferred_file: Path
+    hermit_triples: int
+    rule_triples: int
+    total: int
+    by_class: dict[str, int]
+    seconds: dict[str, float]
+    hermit_input_triples: int
+
+    def lines(self) -> list[str]:
+        out = [
+            f"inferred {self.total} triples -> {self.inferred_file} and the store's inferred graph",
+            f"  HermiT: consistent; {self.hermit_triples} triples inferred "
+            f"from {self.hermit_input_triples} (ontology, concept scheme and works)",
+            f"  SPARQL rules: {self.rule_triples} triples",
+        ]
+        out += [f"  {name}: {count}" for name, count in sorted(self.by_class.items())]
+        out.append("  time: " + ", ".join(f"{k} {v:.2f} s" for k, v in self.seconds.items()))
+        return out
+
+
+def java_executable() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise ReasoningUnavailable(f"cannot run HermiT: no `java` found. {JAVA_HINT}")
+    return java
+
+
+def hermit_input(graph: Graph) -> Graph:
+    """The TBox, the concept scheme and the works: everything but the claims and anchors."""
+    subset = Graph()
+    for triple in graph:
+        if not str(triple[0]).startswith(CLAIM_PREFIX):
+            subset.add(triple)
+    return subset
+
+
+def _interesting(triple: tuple) -> bool:
+    """Keep facts about our individuals in our and SKOS's terms, not OWL bookkeeping."""
+    s, p, o = triple
+    if not isinstance(s, URIRef) or not str(s).startswith(str(ID)):
+        return False
+    if p == RDF.type:
+        return isinstance(o, URIRef) and o not in {OWL.NamedIndividual, OWL.Thing, RDFS.Resource}
+    return isinstance(o, URIRef) and p != OWL.sameAs
+
+
+def run_hermit(graph: Graph) -> Graph:
+    """Consistency, classification and property characteristics by HermiT."""
+    import owlready2
+
+    java = java_executable()
+    owlready2.JAVA_EXE = java
+    subset = hermit_input(graph)
+    with tempfile.TemporaryDirectory(prefix="partnergraph-hermit-") as tmp:
+        path = Path(tmp) / "input.nt"
+        subset.serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        ontology = world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            with ontology:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            raise InconsistentGraph(explain_inconsistency(graph, str(exc))) from exc
+        except (owlready2.OwlReadyJavaError, OSError) as exc:
+            raise ReasoningUnavailable(f"HermiT could not run: {exc}. {JAVA_HINT}") from exc
+        after = world.as_rdflib_graph()
+        inferred = Graph()
+        for triple in after:
+            if triple not in subset and _interesting(triple):
+                inferred.add(triple)
+        world.close()
+    return inferred
+
+
+DISJOINT_TYPES = """
+SELECT DISTINCT ?x ?a ?b WHERE {
+  ?x a ?ta , ?tb .
+  ?ta rdfs:subClassOf* ?a . ?tb rdfs:subClassOf* ?b .
+  { ?a owl:disjointWith ?b } UNION { ?b owl:disjointWith ?a }
+  FILTER(STR(?a) < STR(?b))
+} ORDER BY ?x
+"""
+FUNCTIONAL_CLASH = """
+SELECT DISTINCT ?x ?p ?v ?w WHERE {
+  ?p a owl:FunctionalProperty .
+  ?x ?p ?v , ?w .
+  ?d a owl:AllDifferent ; owl:distinctMembers ?list .
+  ?list rdf:rest*/rdf:first ?v . ?list rdf:rest*/rdf:first ?w .
+  FILTER(STR(?v) < STR(?w))
+} ORDER BY ?x
+"""
+
+
+def explain_inconsistency(graph: Graph, hermit_message: str) -> str:
+    """Name the individuals that break an axiom, for the common ways a corpus does."""
+    lines = ["HermiT found the graph inconsistent."]
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    for row in store.query(sparql_prologue() + DISJOINT_TYPES):
+        lines.append(
+            f"  {row['x'].value} is both a {row['a'].value} and a {row['b'].value}, "
+            "which the ontology declares disjoint"
+        )
+    for row in store.query(sparql_prologue() + FUNCTIONAL_CLASH):
+        lines.append(
+            f"  {row['x'].value} has two values of the functional property {row['p'].value}: "
+            f"{row['v'].value} and {row['w'].value}"
+        )
+    if len(lines) == 1:
+        lines.append(f"  HermiT said: {hermit_message.strip()[:1500]}")
+    lines.append("Fix the corpus or the ontology, run `partnergraph build`, then `reason` again.")
+    return "\n".join(lines)
+
+
+def rule_files(project: Project) -> list[Path]:
+    return sorted((project.ontology_dir / "rules").glob("*.rq"))
+
+
+def run_rules(graph: Graph, hermit: Graph, project: Project) -> Graph:
+    """Apply the rules in order, each seeing what the earlier ones inferred."""
+    store = ox.Store()
+    for part in (graph, hermit):
+        store.load(part.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    inferred = Graph()
+    for path in rule_files(project):
+        text = sparql_prologue() + path.read_text(encoding="utf-8")
+        new = list(store.query(text))
+        for triple in new:
+            store.add(ox.Quad(triple.subject, triple.predicate, triple.object))
+        nt = "".join(f"{t} .\n" for t in new)
+        inferred.parse(data=nt, format="nt")
+    return inferred
+
+
+def reason(project: Project, store: Store | None = None) -> ReasoningReport:
+    """Infer over the last build; write `build/inferred.ttl` and load it into `store`."""
+    if not project.graph_file.is_file():
+        raise StoreError(
+            f"{project.relative(project.graph_file)} does not exist: run `partnergraph build` first"
+        )
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    graph = Graph().parse(project.graph_file, format="turtle")
+    seconds["read"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    hermit = run_hermit(graph)
+    seconds["HermiT"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    rules = run_rules(graph, hermit, project)
+    seconds["rules"] = time.perf_counter() - start
+
+    inferred = new_graph()
+    for triple in (*hermit, *rules):
+        if triple not in graph:
+            inferred.add(triple)
+    write_atomically(project.inferred_file, inferred.serialize(format="turtle", encoding="utf-8"))
+    if store is not None:
+        start = time.perf_counter()
+        store.replace_graph(INFERRED_GRAPH, project.inferred_file)
+        seconds["load"] = time.perf_counter() - start
+
+    by_class: dict[str, int] = {}
+    for _, _, cls in inferred.triples((None, RDF.type, None)):
+        if str(cls).startswith(str(PG)):
+            name = str(cls)[len(str(PG)) :]
+            by_class[name] = by_class.get(name, 0) + 1
+    return ReasoningReport(
+        project.inferred_file,
+        hermit_triples=len(hermit),
+        rule_triples=len(rules),
+        total=len(inferred),
+        by_class=by_class,
+        seconds=seconds,
+        hermit_input_triples=len(hermit_input(graph)),
+    )
