@@ -60,7 +60,7 @@ def measure(name: str, project: Project, repeat: int) -> None:
             with open_store(descriptor, project) as store:
                 run_query(store, query, params)  # warm up
                 latencies[descriptor.split(":")[0]], result = timed(
-                    lambda s=store: run_query(s, query, params), repeat
+                    lambda s=store, q=query, p=params: run_query(s, q, p), repeat
                 )
         ratio = latencies["memory"] / latencies["oxigraph"]
         print(

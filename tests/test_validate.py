@@ -39,9 +39,7 @@ def test_overlong_quote_is_a_violation_at_its_line(mini: Project) -> None:
 def test_reviewed_document_without_title(mini: Project) -> None:
     path = mini.root / "bibliography/works.bib"
     text = path.read_text()
-    text = re.sub(r"  title = \{Influencers[^
-]*
-", "", text, count=1)
+    text = re.sub(r"  title = \{Influencers[^\n]*\n", "", text, count=1)
     path.write_text(text)
     code, out = run_validate(mini)
     assert code == 1
