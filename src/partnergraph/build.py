@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bibliography import Work, load_bibliography
-from .compiler import compile_graph
+from .compiler import compile_graph, serialize_turtle
 from .corpus import Corpus, load_corpus
 from .errors import InputError, SourceProblem
 from .ontology import load_turtle
@@ -107,7 +107,7 @@ def build(project: Project, store_descriptor: str | None = None, load_store: boo
 
     start = time.perf_counter()
     graph = compile_graph(sources.ontology, sources.corpus, sources.works)  # type: ignore[arg-type]
-    data = graph.serialize(format="turtle", encoding="utf-8")
+    data = serialize_turtle(graph)
     seconds["compile"] = time.perf_counter() - start
 
     write_atomically(project.graph_file, data)

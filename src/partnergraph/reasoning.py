@@ -26,7 +26,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .build import write_atomically
-from .compiler import new_graph
+from .compiler import new_graph, serialize_turtle
 from .errors import PartnergraphError, StoreError
 from .namespaces import ID, INFERRED_GRAPH, PG, sparql_prologue
 from .project import Project
@@ -207,7 +207,7 @@ def reason(project: Project, store: Store | None = None) -> ReasoningReport:
     for triple in (*hermit, *rules):
         if triple not in graph:
             inferred.add(triple)
-    write_atomically(project.inferred_file, inferred.serialize(format="turtle", encoding="utf-8"))
+    write_atomically(project.inferred_file, serialize_turtle(inferred))
     if store is not None:
         start = time.perf_counter()
         store.replace_graph(INFERRED_GRAPH, project.inferred_file)
