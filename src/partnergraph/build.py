@@ -66,17 +66,22 @@ def load_sources(project: Project) -> Sources:
     return Sources(corpus, works, ontology)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write next to the target and rename, so readers never see half a file."""
+def stage(path: Path, data: bytes) -> Path:
+    """Write `data` beside `path` under a temporary name; `os.replace` publishes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return Path(tmp)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers never see half a file: write beside the target, then rename."""
+    staged = stage(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        os.replace(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def count_sources(sources: Sources, triples: int) -> dict[str, int]:
@@ -110,15 +115,20 @@ def build(project: Project, store_descriptor: str | None = None, load_store: boo
     data = serialize_turtle(graph)
     seconds["compile"] = time.perf_counter() - start
 
-    write_atomically(project.graph_file, data)
+    # The store is loaded from the staged file before the file is published, so a
+    # store that cannot be loaded leaves the previous build's file in place.
+    staged = stage(project.graph_file, data)
+    descriptor = None
+    try:
+        if load_store:
+            start = time.perf_counter()
+            descriptor = store_descriptor or project.default_store
+            with open_store(descriptor) as store:
+                store.load_build(staged, None)
+            seconds["load"] = time.perf_counter() - start
+        os.replace(staged, project.graph_file)
+    finally:
+        staged.unlink(missing_ok=True)
     # Inferences of an earlier graph no longer hold: `reason` must run again.
     project.inferred_file.unlink(missing_ok=True)
-
-    descriptor = None
-    if load_store:
-        start = time.perf_counter()
-        descriptor = store_descriptor or project.default_store
-        with open_store(descriptor) as store:
-            store.load_build(project.graph_file, None)
-        seconds["load"] = time.perf_counter() - start
     return BuildReport(project.graph_file, descriptor, count_sources(sources, len(graph)), seconds)
