@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -52,7 +53,9 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `oxigraph serve` on 127.0.0.1; yields its query URL."""
-    executable = shutil.which("oxigraph")
+    # The dev extra installs it beside this interpreter, which need not be on PATH.
+    beside = Path(sys.executable).parent / "oxigraph"
+    executable = str(beside) if beside.is_file() else shutil.which("oxigraph")
     if executable is None:
         pytest.fail("the `oxigraph` server is not installed: pip install -e '.[dev]'")
     port = free_port()
