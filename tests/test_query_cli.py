@@ -67,3 +67,20 @@ def test_stats(built: Project) -> None:
     assert "https://w3id.org/partnergraph/ontology#Claim,10" in out
     assert "wallace2010,6,4,3" in out
     assert "https://w3id.org/partnergraph/ontology#Hinders,5" in out
+
+
+def test_store_from_the_environment(built: Project) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["--project", str(built.root), "query", "claims-by-polarity", "--format", "csv"],
+        env={"PARTNERGRAPH_STORE": "memory:"},
+    )
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1:] == [
+        "https://w3id.org/partnergraph/ontology#Enables,5",
+        "https://w3id.org/partnergraph/ontology#Hinders,5",
+    ]
+    result = CliRunner().invoke(
+        main, ["--project", str(built.root), "stats"], env={"PARTNERGRAPH_STORE": "nosuch:"}
+    )
+    assert result.exit_code == 1 and "unknown store descriptor 'nosuch:'" in result.output

@@ -26,7 +26,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .build import write_atomically
-from .compiler import new_graph, serialize_turtle
+from .compiler import serialize_turtle
 from .errors import PartnergraphError, StoreError
 from .namespaces import ID, INFERRED_GRAPH, PG, sparql_prologue
 from .project import Project
@@ -37,7 +37,7 @@ JAVA_HINT = (
     "`apt-get install default-jre-headless` on Debian/Ubuntu or `brew install openjdk` on macOS; "
     "every other partnergraph command works without it"
 )
-CLAIM_PREFIX = str(ID["claim/"])
+SKIPPED = (str(ID["claim/"]), str(ID["work/"]))
 
 
 class ReasoningUnavailable(PartnergraphError):
@@ -62,7 +62,7 @@ class ReasoningReport:
         out = [
             f"inferred {self.total} triples -> {self.inferred_file} and the store's inferred graph",
             f"  HermiT: consistent; {self.hermit_triples} triples inferred "
-            f"from {self.hermit_input_triples} (ontology, concept scheme and works)",
+            f"from {self.hermit_input_triples} (the ontology and the concept scheme)",
             f"  SPARQL rules: {self.rule_triples} triples",
         ]
         out += [f"  {name}: {count}" for name, count in sorted(self.by_class.items())]
@@ -77,13 +77,22 @@ def java_executable() -> str:
     return java
 
 
-def hermit_input(graph: Graph) -> Graph:
-    """The TBox, the concept scheme and the works: everything but the claims and anchors."""
-    subset = Graph()
-    for triple in graph:
-        if not str(triple[0]).startswith(CLAIM_PREFIX):
-            subset.add(triple)
-    return subset
+def as_rdflib(triples: list[ox.Triple]) -> Graph:
+    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
+def hermit_input(graph: ox.Store) -> Graph:
+    """The TBox and the concept scheme: what HermiT is fast and useful on.
+
+    Claims, their anchors and the works are left out: the defined classes over them
+    are the rules' job, and hundreds of extra individuals only slow HermiT down.
+    """
+    subset = [
+        quad.triple
+        for quad in graph
+        if not (isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(SKIPPED))
+    ]
+    return as_rdflib(subset)
 
 
 def _interesting(triple: tuple) -> bool:
@@ -96,8 +105,9 @@ def _interesting(triple: tuple) -> bool:
     return isinstance(o, URIRef) and p != OWL.sameAs
 
 
-def run_hermit(graph: Graph) -> Graph:
-    """Consistency, classification and property characteristics by HermiT."""
+def run_hermit(graph: ox.Store) -> tuple[Graph, int]:
+    """Consistency, classification and property characteristics by HermiT; returns the
+    inferred triples and the size of HermiT's input."""
     import owlready2
 
     java = java_executable()
@@ -121,7 +131,7 @@ def run_hermit(graph: Graph) -> Graph:
             if triple not in subset and _interesting(triple):
                 inferred.add(triple)
         world.close()
-    return inferred
+    return inferred, len(subset)
 
 
 DISJOINT_TYPES = """
@@ -143,11 +153,9 @@ SELECT DISTINCT ?x ?p ?v ?w WHERE {
 """
 
 
-def explain_inconsistency(graph: Graph, hermit_message: str) -> str:
+def explain_inconsistency(store: ox.Store, hermit_message: str) -> str:
     """Name the individuals that break an axiom, for the common ways a corpus does."""
     lines = ["HermiT found the graph inconsistent."]
-    store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
     for row in store.query(sparql_prologue() + DISJOINT_TYPES):
         lines.append(
             f"  {row['x'].value} is both a {row['a'].value} and a {row['b'].value}, "
@@ -168,19 +176,17 @@ def rule_files(project: Project) -> list[Path]:
     return sorted((project.ontology_dir / "rules").glob("*.rq"))
 
 
-def run_rules(graph: Graph, hermit: Graph, project: Project) -> Graph:
-    """Apply the rules in order, each seeing what the earlier ones inferred."""
-    store = ox.Store()
-    for part in (graph, hermit):
-        store.load(part.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    inferred = Graph()
+def run_rules(store: ox.Store, project: Project) -> list[ox.Triple]:
+    """Apply the rules in order, each seeing what the earlier ones inferred; returns
+    only triples the store did not already hold."""
+    inferred: list[ox.Triple] = []
     for path in rule_files(project):
         text = sparql_prologue() + path.read_text(encoding="utf-8")
-        new = list(store.query(text))
-        for triple in new:
-            store.add(ox.Quad(triple.subject, triple.predicate, triple.object))
-        nt = "".join(f"{t} .\n" for t in new)
-        inferred.parse(data=nt, format="nt")
+        for triple in list(store.query(text)):
+            quad = ox.Quad(triple.subject, triple.predicate, triple.object)
+            if quad not in store:
+                store.add(quad)
+                inferred.append(triple)
     return inferred
 
 
@@ -192,21 +198,26 @@ def reason(project: Project, store: Store | None = None) -> ReasoningReport:
         )
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    graph = Graph().parse(project.graph_file, format="turtle")
+    graph = ox.Store()
+    graph.bulk_load(path=str(project.graph_file), format=ox.RdfFormat.TURTLE)
     seconds["read"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    hermit = run_hermit(graph)
+    hermit, hermit_input_size = run_hermit(graph)
     seconds["HermiT"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    rules = run_rules(graph, hermit, project)
+    hermit_new = [
+        quad.triple
+        for quad in ox.parse(hermit.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+        if quad not in graph
+    ]
+    for triple in hermit_new:
+        graph.add(ox.Quad(triple.subject, triple.predicate, triple.object))
+    rules = run_rules(graph, project)
     seconds["rules"] = time.perf_counter() - start
 
-    inferred = new_graph()
-    for triple in (*hermit, *rules):
-        if triple not in graph:
-            inferred.add(triple)
+    inferred = as_rdflib(hermit_new + rules)
     write_atomically(project.inferred_file, serialize_turtle(inferred))
     if store is not None:
         start = time.perf_counter()
@@ -220,10 +231,10 @@ def reason(project: Project, store: Store | None = None) -> ReasoningReport:
             by_class[name] = by_class.get(name, 0) + 1
     return ReasoningReport(
         project.inferred_file,
-        hermit_triples=len(hermit),
+        hermit_triples=len(hermit_new),
         rule_triples=len(rules),
         total=len(inferred),
         by_class=by_class,
         seconds=seconds,
-        hermit_input_triples=len(hermit_input(graph)),
+        hermit_input_triples=hermit_input_size,
     )
