@@ -6,12 +6,14 @@ import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
 from .build import build as build_project
+from .build import load_sources, write_atomically
 from .errors import PartnergraphError
 from .output import FORMATS, render
 from .project import PROJECT_ENV, Project
@@ -155,6 +157,59 @@ def push(obj: Context) -> None:
     with obj.open_store() as store:
         counts = push_build(obj.project, store)
     click.echo(f"pushed to {store.descriptor}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@main.group()
+def bib() -> None:
+    """Check and export the bibliography."""
+
+
+@bib.command("check")
+@click.pass_obj
+@reports_errors
+def bib_check(obj: Context) -> None:
+    """Uncited entries, citations without entries, probable duplicates, missing fields."""
+    from .bibcheck import check_bibliography
+
+    report = check_bibliography(load_sources(obj.project))
+    click.echo("\n".join(report.lines()))
+    if not report.ok:
+        sys.exit(1)
+
+
+@bib.command("export")
+@click.option("--format", "fmt", type=click.Choice(["bibtex", "csljson"]), default="bibtex")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@click.pass_obj
+@reports_errors
+def bib_export(obj: Context, fmt: str, out: Path | None) -> None:
+    """Write every work as BibTeX or CSL-JSON."""
+    from .bibexport import EXPORTERS
+
+    text = EXPORTERS[fmt](load_sources(obj.project).works)
+    if out:
+        write_atomically(out, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option(
+    "--texts",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Directory holding the reviewed documents' texts.",
+)
+@click.pass_obj
+@reports_errors
+def verify(obj: Context, texts: Path) -> None:
+    """Check that every quote occurs in the text of its reviewed document."""
+    from .verify import verify_quotes
+
+    report = verify_quotes(obj.project, texts)
+    click.echo("\n".join(report.lines()))
+    if not report.ok:
+        sys.exit(1)
 
 
 @main.command()

@@ -1,0 +1,106 @@
+"""`partnergraph bib export`: the bibliography as BibTeX or CSL-JSON.
+
+BibTeX is written by bibtexparser v2 from the entries as they stand; CSL-JSON is
+what citeproc engines (Pandoc, citeproc-py) read best, since their BibTeX readers
+drop fields of reports and grey literature. Only fields the BibTeX holds are
+written; partnergraph's own fields (`pg-*`) are kept in BibTeX and left out of
+CSL-JSON, where `note` says what was supplied.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+import bibtexparser
+from bibtexparser.model import Entry, Field
+
+from .bibliography import Work
+
+CSL_TYPE = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "techreport": "report",
+    "report": "report",
+    "mastersthesis": "thesis",
+    "phdthesis": "thesis",
+    "thesis": "thesis",
+    "inproceedings": "paper-conference",
+    "online": "webpage",
+    "webpage": "webpage",
+    "misc": "document",
+}
+CSL_FIELDS = {
+    "title": "title",
+    "journal": "container-title",
+    "booktitle": "container-title",
+    "series": "collection-title",
+    "publisher": "publisher",
+    "address": "publisher-place",
+    "volume": "volume",
+    "number": "issue",
+    "pages": "page",
+    "doi": "DOI",
+    "url": "URL",
+    "edition": "edition",
+    "note": "note",
+    "type": "genre",
+}
+
+
+def csl_names(value: str) -> list[dict[str, str]]:
+    """BibTeX names ('Surname, Given and Other, G.') as CSL names; 'others' is dropped
+    (CSL has no et-al marker) and a single-word name stays a literal family name."""
+    names = []
+    for part in re.split(r"\s+and\s+", value):
+        part = part.strip()
+        if not part or part.lower() == "others":
+            continue
+        if "," in part:
+            family, given = (p.strip() for p in part.split(",", 1))
+            names.append({"family": family, "given": given} if given else {"family": family})
+        elif " " in part:
+            *given, family = part.split()
+            names.append({"family": family, "given": " ".join(given)})
+        else:
+            names.append({"family": part})
+    return names
+
+
+def to_csl(work: Work) -> dict[str, object]:
+    item: dict[str, object] = {"id": work.key, "type": CSL_TYPE.get(work.entry_type, "document")}
+    for bib_field, csl_field in CSL_FIELDS.items():
+        value = work.get(bib_field)
+        if value and csl_field not in item:
+            item[csl_field] = value.replace("--", "–") if csl_field == "page" else value
+    for role in ("author", "editor"):
+        if work.get(role):
+            item[role] = csl_names(work.get(role) or "")
+    publisher = work.get("institution") or work.get("school")
+    if publisher and "publisher" not in item:
+        item["publisher"] = publisher
+    year = work.get("year") or work.get("date")
+    if year and re.match(r"^\d{4}", year):
+        item["issued"] = {"date-parts": [[int(year[:4])]]}
+    if work.supplied_fields:
+        supplied = f"Supplied from outside the reviewed texts: {', '.join(work.supplied_fields)}."
+        item["note"] = f"{item['note']} {supplied}" if "note" in item else supplied
+    return item
+
+
+def export_csljson(works: Iterable[Work]) -> str:
+    return json.dumps([to_csl(w) for w in works], indent=2, ensure_ascii=False) + "\n"
+
+
+def export_bibtex(works: Iterable[Work]) -> str:
+    library = bibtexparser.Library()
+    for work in works:
+        fields = [Field(name, value) for name, value in sorted(work.fields.items())]
+        library.add(Entry(work.entry_type, work.key, fields))
+    return bibtexparser.write_string(library)
+
+
+EXPORTERS = {"bibtex": export_bibtex, "csljson": export_csljson}
