@@ -13,7 +13,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .bibliography import Work
+from .bibliography import Work, split_list
 from .build import Sources
 from .errors import SourceProblem
 from .references import check_references
@@ -139,7 +139,10 @@ def check_bibliography(sources: Sources) -> BibReport:
         if w.minimal:
             continue
         needed = REQUIRED.get(w.entry_type, ("title",))
-        lacking = [f for f in needed if not w.get(f) and not (f == "year" and w.get("date"))]
+        unstated = set(split_list(w.get("pg-unstated")))
+        lacking = [
+            f for f in needed if not w.get(f) and not (f == "year" and w.get("date")) and f not in unstated
+        ]
         if lacking:
             report.missing.append((w, lacking))
     return report

@@ -98,7 +98,7 @@ def export_csljson(works: Iterable[Work]) -> str:
 def export_bibtex(works: Iterable[Work]) -> str:
     library = bibtexparser.Library()
     for work in works:
-        fields = [Field(name, value) for name, value in sorted(work.fields.items())]
+        fields = [Field(name, value) for name, value in sorted((work.raw_fields or work.fields).items())]
         library.add(Entry(work.entry_type, work.key, fields))
     return bibtexparser.write_string(library)
 

@@ -41,6 +41,8 @@ class Work:
     entry_type: str
     fields: dict[str, str] = field(hash=False)
     origin: Origin = field(hash=False)
+    raw_fields: dict[str, str] = field(hash=False, default_factory=dict)
+    """The values as written, braces and LaTeX intact, for writing BibTeX back."""
 
     def get(self, name: str) -> str | None:
         return self.fields.get(name)
@@ -81,10 +83,10 @@ def load_bib_file(path: Path, shown_as: str, problems: list[SourceProblem]) -> l
         problems.append(SourceProblem(shown_as, line, message, fix))
     works = []
     for entry in library.entries:
-        fields = {f.key.lower(): clean_latex(str(f.value)) for f in entry.fields}
-        works.append(
-            Work(entry.key, entry.entry_type.lower(), fields, Origin(shown_as, entry.start_line + 1))
-        )
+        raw = {f.key.lower(): str(f.value) for f in entry.fields}
+        fields = {name: clean_latex(value) for name, value in raw.items()}
+        origin = Origin(shown_as, entry.start_line + 1)
+        works.append(Work(entry.key, entry.entry_type.lower(), fields, origin, raw))
     return works
 
 

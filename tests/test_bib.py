@@ -1,0 +1,93 @@
+"""`partnergraph bib check` and `bib export` on real BibTeX."""
+
+from __future__ import annotations
+
+import json
+
+import bibtexparser
+from click.testing import CliRunner
+
+from partnergraph import Project, load_sources
+from partnergraph.bibexport import csl_names
+from partnergraph.cli import main
+
+
+def run(project: Project, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--project", str(project.root), *args])
+    return result.exit_code, result.output
+
+
+def test_check_reports_uncited_and_passes_the_fixture(mini: Project) -> None:
+    code, out = run(mini, "bib", "check")
+    assert code == 0, out
+    assert "never cited: osborne2012" in out
+    assert "11 works: 1 never cited, 6 minimal, 0 probable duplicate pairs" in out
+
+
+def test_check_finds_duplicates_and_missing_fields(mini: Project) -> None:
+    bib = mini.root / "bibliography/works.bib"
+    bib.write_text(
+        bib.read_text() + "\n@misc{greasly2008,\n  author = {Greasly and others},\n  year = {2008},\n"
+        "  pg-minimal = {true},\n}\n"
+        + "\n@article{nojournal2001,\n  author = {Doe, J.},\n  title = {A title},\n  year = {2001},\n}\n"
+    )
+    code, out = run(mini, "bib", "check")
+    assert code == 1
+    assert (
+        "'greasley2008' and 'greasly2008' look like one work (authors 'greasley'/'greasly' and year 2008)"
+        in out
+    )
+    assert "'nojournal2001' (@article) lacks journal" in out
+
+
+def test_unstated_fields_are_not_asked_for(mini: Project) -> None:
+    bib = mini.root / "bibliography/works.bib"
+    bib.write_text(
+        bib.read_text()
+        + "\n@article{nojournal2001,\n  author = {Doe, J.},\n  title = {A title},\n  year = {2001},\n"
+        "  pg-unstated = {journal},\n}\n"
+    )
+    code, out = run(mini, "bib", "check")
+    assert code == 0 and "lacks" not in out
+
+
+def test_export_bibtex_round_trips(mini: Project, tmp_path) -> None:
+    out_file = tmp_path / "out.bib"
+    code, _ = run(mini, "bib", "export", "--format", "bibtex", "--out", str(out_file))
+    assert code == 0
+    library = bibtexparser.parse_string(out_file.read_text())
+    assert not library.failed_blocks
+    assert {e.key for e in library.entries} == {w.key for w in load_sources(mini).works}
+    greasley = library.entries_dict["greasley2008"]
+    assert greasley["doi"] == "10.1108/09513550810863204"
+
+
+def test_export_csljson(mini: Project) -> None:
+    code, out = run(mini, "bib", "export", "--format", "csljson")
+    assert code == 0
+    items = {item["id"]: item for item in json.loads(out)}
+    assert len(items) == 11
+    greasley = items["greasley2008"]
+    assert greasley["type"] == "article-journal"
+    assert greasley["container-title"] == "International Journal of Public Sector Management"
+    assert greasley["issued"] == {"date-parts": [[2008]]}
+    assert greasley["author"][0] == {"family": "Greasley", "given": "K."}
+    assert items["wallace2010"]["type"] == "thesis"
+    assert items["wallace2010"]["publisher"] == "University of Chester"
+    assert "title" not in items["cairns2006"]  # nothing invented for a minimal record
+    assert items["cairns2006"]["author"] == [{"family": "Cairns"}]
+
+
+def test_csl_names() -> None:
+    assert csl_names("Balloch, S. and Taylor, M.") == [
+        {"family": "Balloch", "given": "S."},
+        {"family": "Taylor", "given": "M."},
+    ]
+    assert csl_names("Kathleen Wallace") == [{"family": "Wallace", "given": "Kathleen"}]
+    assert csl_names("Jones and others") == [{"family": "Jones"}]
+
+
+def test_export_keeps_latex_as_written(mini: Project) -> None:
+    code, out = run(mini, "bib", "export")
+    assert code == 0
+    assert "``back to work''" in out
