@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .bibliography import Work, split_list
 from .build import Sources
 from .errors import SourceProblem
-from .references import check_references
+from .references import check_references, cited_keys
 
 REQUIRED = {
     "article": ("author", "title", "journal", "year"),
@@ -31,18 +31,6 @@ REQUIRED = {
     "online": ("title", "url"),
     "misc": ("title",),
 }
-
-
-def cited_keys(sources: Sources) -> set[str]:
-    corpus = sources.corpus
-    keys = {d.document for d in corpus.documents}
-    for doc, claim in corpus.claims:
-        keys |= set(claim.asserted_by or (doc.document,)) | set(claim.via)
-    for concept in corpus.concepts:
-        keys |= set(concept.proposed_by)
-        if concept.definition_source:
-            keys.add(concept.definition_source)
-    return keys
 
 
 def _surname(work: Work) -> str:
@@ -130,7 +118,7 @@ class BibReport:
 def check_bibliography(sources: Sources) -> BibReport:
     """`sources` must load (its references resolve); this reports the softer problems."""
     works = sources.works
-    cited = cited_keys(sources)
+    cited = cited_keys(sources.corpus)
     report = BibReport(works=len(works), minimal=sum(w.minimal for w in works))
     report.unresolved = check_references(sources.corpus, works)
     report.uncited = [w for w in works if w.key not in cited]

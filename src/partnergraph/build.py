@@ -12,13 +12,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+
 from .bibliography import Work, load_bibliography
 from .compiler import compile_graph, serialize_turtle
 from .corpus import Corpus, load_corpus
 from .errors import InputError, SourceProblem
 from .ontology import load_turtle
 from .project import Project
-from .references import check_references
+from .references import check_references, cited_keys
 from .stores import open_store
 
 
@@ -28,7 +30,7 @@ class Sources:
 
     corpus: Corpus
     works: list[Work]
-    ontology: object = field(repr=False)
+    ontology: Graph = field(repr=False)
 
 
 @dataclass
@@ -86,10 +88,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def count_sources(sources: Sources, triples: int) -> dict[str, int]:
     claims = sources.corpus.claims
-    cited = {k for d, c in claims for k in (*(c.asserted_by or (d.document,)), *c.via)}
-    cited |= {d.document for d in sources.corpus.documents}
-    cited |= {k for c in sources.corpus.concepts for k in c.proposed_by}
-    cited |= {c.definition_source for c in sources.corpus.concepts if c.definition_source}
+    cited = cited_keys(sources.corpus)
     keys = {w.key for w in sources.works}
     return {
         "triples": triples,
@@ -111,7 +110,7 @@ def build(project: Project, store_descriptor: str | None = None, load_store: boo
     seconds["read and check"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    graph = compile_graph(sources.ontology, sources.corpus, sources.works)  # type: ignore[arg-type]
+    graph = compile_graph(sources.ontology, sources.corpus, sources.works)
     data = serialize_turtle(graph)
     seconds["compile"] = time.perf_counter() - start
 

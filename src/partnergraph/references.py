@@ -14,6 +14,18 @@ from .corpus import Corpus
 from .errors import SourceProblem, did_you_mean
 
 
+def cited_keys(corpus: Corpus) -> set[str]:
+    """Every cite key the corpus uses: documents, asserting works, vias, theories, definitions."""
+    keys = {d.document for d in corpus.documents}
+    for doc, claim in corpus.claims:
+        keys |= set(claim.asserted_by or (doc.document,)) | set(claim.via)
+    for concept in corpus.concepts:
+        keys |= set(concept.proposed_by)
+        if concept.definition_source:
+            keys.add(concept.definition_source)
+    return keys
+
+
 def check_references(corpus: Corpus, works: Iterable[Work]) -> list[SourceProblem]:
     concepts = {c.slug: c for c in corpus.concepts}
     keys = {w.key: w for w in works}

@@ -79,5 +79,5 @@ def validate_project(project: Project) -> list[Violation]:
     shapes = load_turtle(project.shapes_file, project.relative(project.shapes_file), problems)
     if problems:
         raise InputError(problems)
-    graph = compile_graph(sources.ontology, sources.corpus, sources.works)  # type: ignore[arg-type]
-    return shacl_violations(graph, shapes, sources.ontology, origins(sources))  # type: ignore[arg-type]
+    graph = compile_graph(sources.ontology, sources.corpus, sources.works)
+    return shacl_violations(graph, shapes, sources.ontology, origins(sources))
