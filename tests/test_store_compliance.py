@@ -76,3 +76,16 @@ def test_ask_and_counts(store: Store, built: Project) -> None:
 def test_malformed_query_is_a_query_error(store: Store) -> None:
     with pytest.raises(QueryError):
         store.select("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_works_backing_a_concept_include_narrower_concepts(store: Store, built: Project) -> None:
+    result = run_query(store, find_query("works-backing-concept", built), {"concept": "membership"})
+    assert {str(t) for t in result.column("citeKey")} == {"cairns2010", "tsrc-review", "greasley2008"}
+
+
+def test_what_one_work_backs(store: Store, built: Project) -> None:
+    result = run_query(store, find_query("concepts-backed-by-work", built), {"work": "kanter1989"})
+    rows = result.dicts()
+    assert [(str(r["label"]), r["class"].value.rsplit("#")[1], str(r["via"])) for r in rows] == [
+        ("Power imbalance", "Barrier", "balloch2007")
+    ]
