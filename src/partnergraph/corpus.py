@@ -8,8 +8,10 @@ sees the vocabulary and the bibliography together.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import SourceProblem
 from .fields import FieldReader, as_mapping
@@ -39,6 +41,7 @@ EVIDENCE_KINDS = {
     "theory": "TheoryEvidence",
     "author-analysis": "AuthorAnalysis",
 }
+T = TypeVar("T")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CLAIM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -174,31 +177,48 @@ def _read_concept(item: LineDict, shown_as: str, problems: list[SourceProblem]) 
     )
 
 
+def _read_unique(
+    items: list[LineDict],
+    read: Callable[[LineDict, str, list[SourceProblem]], T | None],
+    key: Callable[[T], str],
+    what: str,
+    fix: str,
+    shown_as: str,
+    problems: list[SourceProblem],
+) -> list[T]:
+    """Read each item; a record whose key an earlier one already has is a problem."""
+    records: list[T] = []
+    first_line: dict[str, int] = {}
+    for item in items:
+        record = read(item, shown_as, problems)
+        if record is None:
+            continue
+        name = key(record)
+        if name in first_line:
+            problems.append(
+                SourceProblem(
+                    shown_as,
+                    item.line,
+                    f"duplicate {what} '{name}' (first at line {first_line[name]})",
+                    fix,
+                )
+            )
+            continue
+        first_line[name] = item.line
+        records.append(record)
+    return records
+
+
 def load_concepts(path: Path, shown_as: str, problems: list[SourceProblem]) -> list[Concept]:
     data, yaml_problems = load_yaml(path, shown_as)
     problems += yaml_problems
     if yaml_problems:
         return []
-    concepts: list[Concept] = []
-    seen: dict[str, Concept] = {}
-    for item in _top_list(data, "concepts", shown_as, problems):
-        concept = _read_concept(item, shown_as, problems)
-        if concept is None:
-            continue
-        if concept.slug in seen:
-            problems.append(
-                SourceProblem(
-                    shown_as,
-                    item.line,
-                    f"duplicate concept slug '{concept.slug}' "
-                    f"(first at line {seen[concept.slug].origin.line})",
-                    "merge the two entries or give one another slug",
-                )
-            )
-            continue
-        seen[concept.slug] = concept
-        concepts.append(concept)
-    return concepts
+    items = _top_list(data, "concepts", shown_as, problems)
+    return _read_unique(
+        items, _read_concept, lambda c: c.slug, "concept slug",
+        "merge the two entries or give one another slug", shown_as, problems,
+    )  # fmt: skip
 
 
 def _read_claim(item: LineDict, shown_as: str, problems: list[SourceProblem]) -> Claim | None:
@@ -258,24 +278,10 @@ def load_document(path: Path, shown_as: str, problems: list[SourceProblem]) -> D
     if text is not None:
         t = FieldReader(text, shown_as, "text", TEXT_KEYS, problems)
         text_file, text_sha = t.text("file"), t.text("sha256")
-    claims: list[Claim] = []
-    seen: dict[str, Claim] = {}
-    for item in _top_list(top, "claims", shown_as, problems):
-        claim = _read_claim(item, shown_as, problems)
-        if claim is None:
-            continue
-        if claim.id in seen:
-            problems.append(
-                SourceProblem(
-                    shown_as,
-                    claim.origin.line,
-                    f"duplicate claim id '{claim.id}' (first at line {seen[claim.id].origin.line})",
-                    "give each claim in a file its own id",
-                )
-            )
-            continue
-        seen[claim.id] = claim
-        claims.append(claim)
+    claims = _read_unique(
+        _top_list(top, "claims", shown_as, problems), _read_claim, lambda c: c.id,
+        "claim id", "give each claim in a file its own id", shown_as, problems,
+    )  # fmt: skip
     if document is None:
         return None
     return DocumentAnnotations(document, text_file, text_sha, tuple(claims), Origin(shown_as, top.line))
