@@ -193,13 +193,16 @@ def bib_export(obj: Context, fmt: str, out: Path | None) -> None:
         click.echo(text, nl=False)
 
 
-@main.command()
-@click.option(
+_TEXTS_OPTION = click.option(
     "--texts",
     required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Directory holding the reviewed documents' texts.",
 )
+
+
+@main.command()
+@_TEXTS_OPTION
 @click.pass_obj
 @reports_errors
 def verify(obj: Context, texts: Path) -> None:
@@ -209,6 +212,21 @@ def verify(obj: Context, texts: Path) -> None:
     report = verify_quotes(obj.project, texts)
     click.echo("\n".join(report.lines()))
     if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@_TEXTS_OPTION
+@click.option("--strict", is_flag=True, help="Exit 1 when a citation matches no bibliography entry.")
+@click.pass_obj
+@reports_errors
+def coverage(obj: Context, texts: Path, strict: bool) -> None:
+    """List each text's author-year citations that no claim uses or no entry matches."""
+    from .citations import citation_coverage
+
+    report = citation_coverage(obj.project, texts)
+    click.echo("\n".join(report.lines()))
+    if strict and any(doc.unresolved for doc in report.documents):
         sys.exit(1)
 
 

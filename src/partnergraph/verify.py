@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import load_sources
+from .build import Sources, load_sources
 from .corpus import Claim, DocumentAnnotations
 from .errors import PartnergraphError
 from .project import Project
@@ -85,7 +85,10 @@ def find_text(doc: DocumentAnnotations, texts: Path, by_hash: dict[str, Path]) -
     return None
 
 
-def verify_quotes(project: Project, texts: Path) -> VerifyReport:
+def document_texts(
+    project: Project, texts: Path
+) -> tuple[Sources, list[tuple[DocumentAnnotations, Path | None]]]:
+    """The loaded sources, and each reviewed document with its text file in DIR (or None)."""
     if not texts.is_dir():
         raise PartnergraphError(f"{texts} is not a directory of document texts")
     sources = load_sources(project)
@@ -94,9 +97,12 @@ def verify_quotes(project: Project, texts: Path) -> VerifyReport:
         for path in sorted(texts.iterdir())
         if path.is_file()
     }
+    return sources, [(doc, find_text(doc, texts, by_hash)) for doc in sources.corpus.documents]
+
+
+def verify_quotes(project: Project, texts: Path) -> VerifyReport:
     report = VerifyReport()
-    for doc in sources.corpus.documents:
-        path = find_text(doc, texts, by_hash)
+    for doc, path in document_texts(project, texts)[1]:
         if path is None:
             report.no_text.append(doc.document)
             continue
