@@ -26,7 +26,7 @@ from .verify import document_texts, fold
 
 _WORD = r"[A-Z][\w'’\-]*"
 _NAME = rf"{_WORD}(?:\s+(?:of|for|and\s+Local|de|van|von)?\s*{_WORD})*"
-_AUTHORS = rf"{_NAME}(?:\s*(?:,|&|\band\b)\s*{_NAME})*(?:\s+et\.?\s+al\.?)?"
+_AUTHORS = rf"{_NAME}(?:\s*(?:,\s*(?:&|and\b)?|&|\band\b)\s*{_NAME})*(?:\s+et\.?\s+al\.?)?"
 _CITATION = re.compile(
     rf"(?P<authors>{_AUTHORS})(?:['’]s)?\s*,?\s*\(?\s*(?P<year>(?:19|20)\d\d[a-z]?)\b(?!\s*[-–]\s*\d)"
 )
@@ -110,7 +110,9 @@ def find_citations(text: str) -> list[Citation]:
 
     The first author is whatever precedes the first `and`, `&`, comma or `et al`;
     since a sentence may run into the name ("See Cairns et al"), every tail of its
-    words is a candidate, longest first.
+    words is a candidate, longest first. A key naming the first two surnames
+    (`huxhamvangen1996`) comes before them, and the whole name up to a comma before
+    that split, for corporate authors with "and" in their names.
     """
     found = []
     for match in _CITATION.finditer(fold(text)):
@@ -118,12 +120,20 @@ def find_citations(text: str) -> list[Citation]:
         # Drop sentence openers that run into the name: "Furthermore, Rummery", "See Cairns".
         while (opener := re.match(r"(\w+)[,\s]+", authors)) and key_stem(opener[1]) in _NOT_AUTHORS:
             authors = authors[opener.end() :]
-        first = re.split(r"\s*(?:,|&|\band\b|\bet\.?\s+al)", authors, maxsplit=1)[0]
-        words = first.split()
+        names = [n for n in re.split(r"\s*(?:,|&|\bet\.?\s+al\.?)\s*", authors) if n]
+        corporate = re.sub(r"['’]s$", "", names[0]).split()
+        first = re.split(r"\s+and\s+", names[0])[0]
+        words = re.sub(r"['’]s$", "", first).split()
         if not words or key_stem(words[0]) in _NOT_AUTHORS:
             continue
         year = match["year"]
-        candidates = tuple(dict.fromkeys(key_stem("".join(words[i:])) + year for i in range(len(words))))
+        # Two authors also give `huxhamvangen1996`, telling apart two works of one first author and year;
+        # a corporate author with "and" in its name ("Improvement and Development Agency") is one name.
+        second = names[1] if len(names) > 1 else names[0].partition(" and ")[2]
+        pair = [key_stem(words[-1] + second.split()[-1]) + year] if second.split() else []
+        whole = [key_stem("".join(corporate)) + year]
+        tails = [key_stem("".join(words[i:])) + year for i in range(len(words))]
+        candidates = tuple(dict.fromkeys(pair + whole + tails))
         found.append(Citation(f"{authors}, {year}", year, candidates))
     return found
 
