@@ -91,3 +91,41 @@ def test_export_keeps_latex_as_written(mini: Project) -> None:
     code, out = run(mini, "bib", "export")
     assert code == 0
     assert "``back to work''" in out
+
+
+CORPORATE = """
+@misc{auditcommission2009,
+  author = {{Audit Commission}},
+  year = {2009},
+  pg-minimal = {true},
+}
+
+@misc{charitiescommission2009,
+  author = {{Charities Commission}},
+  year = {2009},
+  pg-minimal = {true},
+}
+
+@misc{charitiescommission2009choosing,
+  author = {{Charities Commission}},
+  title = {Choosing to Collaborate: Helping you Succeed},
+  year = {2009},
+}
+"""
+
+
+def test_corporate_authors_compare_whole_and_pg_distinct_keeps_a_pair_apart(mini: Project) -> None:
+    bib = mini.root / "bibliography/works.bib"
+    bib.write_text(bib.read_text() + CORPORATE)
+    code, out = run(mini, "bib", "check")
+    assert code == 1
+    assert "'charitiescommission2009' and 'charitiescommission2009choosing' look like one work" in out
+    assert "auditcommission2009' and" not in out
+    bib.write_text(
+        bib.read_text().replace(
+            "@misc{charitiescommission2009,",
+            "@misc{charitiescommission2009,\n  pg-distinct = {charitiescommission2009choosing},",
+        )
+    )
+    code, out = run(mini, "bib", "check")
+    assert code == 0, out

@@ -9,12 +9,12 @@ do not say more about them, and nothing may be invented.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .bibliography import Work, split_list
 from .build import Sources
+from .citations import key_stem
 from .errors import SourceProblem
 from .references import check_references, cited_keys
 
@@ -34,14 +34,20 @@ REQUIRED = {
 
 
 def _surname(work: Work) -> str:
+    """The first author's surname; a corporate author (braced in BibTeX) is compared whole."""
+    raw = (work.raw_fields.get("author") or "").strip()
+    if raw.startswith("{") and raw.endswith("}"):
+        name = work.get("author") or ""
+        return re.sub(
+            r"[^a-z]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+        )
     author = (work.get("author") or work.get("editor") or work.get("institution") or "").split(" and ")[0]
     name = author.split(",")[0].strip().split(" ")[-1] if "," not in author else author.split(",")[0]
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z]", "", name)
+    return key_stem(name)
 
 
 def _title_key(work: Work) -> str:
-    return re.sub(r"[^a-z0-9]", "", (work.get("title") or "").lower())[:40]
+    return re.sub(r"[^a-z0-9]", "", (work.get("title") or "").lower())
 
 
 def probable_duplicates(works: list[Work]) -> list[tuple[Work, Work, str]]:
@@ -63,6 +69,8 @@ def probable_duplicates(works: list[Work]) -> list[tuple[Work, Work, str]]:
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 if (a.key, b.key) in seen or not (_surname(a) and _surname(b)):
+                    continue
+                if b.key in split_list(a.get("pg-distinct")) or a.key in split_list(b.get("pg-distinct")):
                     continue
                 if _similar(_surname(a), _surname(b)) and not (_title_key(a) and _title_key(b)):
                     pairs.append((a, b, f"authors '{_surname(a)}'/'{_surname(b)}' and year {year}"))
