@@ -37,10 +37,7 @@ def _surname(work: Work) -> str:
     """The first author's surname; a corporate author (braced in BibTeX) is compared whole."""
     raw = (work.raw_fields.get("author") or "").strip()
     if raw.startswith("{") and raw.endswith("}"):
-        name = work.get("author") or ""
-        return re.sub(
-            r"[^a-z]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-        )
+        return key_stem(work.get("author") or "")
     author = (work.get("author") or work.get("editor") or work.get("institution") or "").split(" and ")[0]
     name = author.split(",")[0].strip().split(" ")[-1] if "," not in author else author.split(",")[0]
     return key_stem(name)
