@@ -129,3 +129,19 @@ def test_corporate_authors_compare_whole_and_pg_distinct_keeps_a_pair_apart(mini
     )
     code, out = run(mini, "bib", "check")
     assert code == 0, out
+
+
+def test_pg_distinct_also_keeps_apart_two_works_of_one_title(mini: Project) -> None:
+    bib = mini.root / "bibliography/works.bib"
+    twins = (
+        "\n@misc{one2009,\n  author = {{One Body}},\n  title = {Choosing to collaborate},\n"
+        "  year = {2009},\n}\n"
+        "\n@misc{two2011,\n  author = {{Other Body}},\n  title = {Choosing to Collaborate},\n"
+        "  year = {2011},\n}\n"
+    )
+    bib.write_text(bib.read_text() + twins)
+    code, out = run(mini, "bib", "check")
+    assert code == 1 and "'one2009' and 'two2011' look like one work (same title)" in out
+    bib.write_text(bib.read_text().replace("@misc{two2011,", "@misc{two2011,\n  pg-distinct = {one2009},"))
+    code, out = run(mini, "bib", "check")
+    assert code == 0, out

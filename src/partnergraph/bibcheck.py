@@ -67,11 +67,14 @@ def probable_duplicates(works: list[Work]) -> list[tuple[Work, Work, str]]:
             for b in group[i + 1 :]:
                 if (a.key, b.key) in seen or not (_surname(a) and _surname(b)):
                     continue
-                if b.key in split_list(a.get("pg-distinct")) or a.key in split_list(b.get("pg-distinct")):
-                    continue
                 if _similar(_surname(a), _surname(b)) and not (_title_key(a) and _title_key(b)):
                     pairs.append((a, b, f"authors '{_surname(a)}'/'{_surname(b)}' and year {year}"))
-    return pairs
+    return [(a, b, why) for a, b, why in pairs if not _kept_apart(a, b)]
+
+
+def _kept_apart(a: Work, b: Work) -> bool:
+    """A curator has looked at the pair and listed one in the other's `pg-distinct`."""
+    return b.key in split_list(a.get("pg-distinct")) or a.key in split_list(b.get("pg-distinct"))
 
 
 def _similar(a: str, b: str) -> bool:
