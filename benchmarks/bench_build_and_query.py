@@ -1,4 +1,4 @@
-"""Build and query speed on the fixture and on a seed-sized synthetic corpus.
+"""Build and query speed on the fixture, the repository's seed corpus and a synthetic one.
 
 Not a timed test: it prints figures, one run, with ratios against plain rdflib, for
 the notes of whoever changes the build or the stores. Run:
@@ -21,7 +21,8 @@ from partnergraph import Project, build, find_query, open_store, run_query
 from partnergraph.reasoning import reason
 from synthetic_corpus import write_project
 
-FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "mini"
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "mini"
 
 
 def timed(fn, repeat: int = 1) -> tuple[float, object]:
@@ -33,7 +34,7 @@ def timed(fn, repeat: int = 1) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def measure(name: str, project: Project, repeat: int) -> None:
+def measure(name: str, project: Project, repeat: int, concept: str) -> None:
     build_s, report = timed(lambda: build(project))
     triples = report.counts["triples"]
     parse_s, _ = timed(lambda: Graph().parse(project.graph_file, format="turtle"))
@@ -49,7 +50,6 @@ def measure(name: str, project: Project, repeat: int) -> None:
         f"load: rdflib parse {parse_s:.3f} s | oxigraph bulk load {oxi_load_s:.3f} s "
         f"| ratio rdflib/oxigraph {parse_s / oxi_load_s:.1f}x"
     )
-    concept = "communication" if name == "fixture" else "concept-1"
     for query_name, params in (
         ("barriers-backed-by-works", {}),
         ("evidence-for-concept", {"concept": concept}),
@@ -82,10 +82,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fixture = Path(tmp) / "fixture"
         shutil.copytree(FIXTURE, fixture)
-        measure("fixture", Project.locate(fixture), args.repeat)
+        measure("fixture", Project.locate(fixture), args.repeat, "communication")
+        corpus = Path(tmp) / "seed-corpus"
+        for part in ("ontology", "corpus", "bibliography", "queries"):
+            shutil.copytree(REPO / part, corpus / part)
+        measure("the seed corpus of this repository", Project.locate(corpus), args.repeat, "trust")
         seed = Path(tmp) / "seed-sized"
         write_project(seed, claims=args.claims, concepts=250, works=500, documents=5)
-        measure(f"seed-sized synthetic ({args.claims} claims)", Project.locate(seed), args.repeat)
+        synthetic = f"seed-sized synthetic ({args.claims} claims)"
+        measure(synthetic, Project.locate(seed), args.repeat, "concept-1")
 
 
 if __name__ == "__main__":
