@@ -85,6 +85,13 @@ def test_csl_names() -> None:
     ]
     assert csl_names("Kathleen Wallace") == [{"family": "Wallace", "given": "Kathleen"}]
     assert csl_names("Jones and others") == [{"family": "Jones"}]
+    assert csl_names("{Improvement and Development Agency}") == [
+        {"literal": "Improvement and Development Agency"}
+    ]
+    assert csl_names("{NHS Health Scotland} and Doe, J.") == [
+        {"literal": "NHS Health Scotland"},
+        {"family": "Doe", "given": "J."},
+    ]
 
 
 def test_export_keeps_latex_as_written(mini: Project) -> None:

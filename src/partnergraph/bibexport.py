@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
-from .bibliography import Work
+from .bibliography import Work, clean_latex
 
 CSL_TYPE = {
     "article": "article-journal",
@@ -51,12 +51,33 @@ CSL_FIELDS = {
 }
 
 
+def split_names(raw: str) -> list[str]:
+    """BibTeX's name list split on ' and ' outside braces, so '{Improvement and
+    Development Agency}' stays one name."""
+    names, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", raw):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            names.append(raw[start : match.start()])
+            start = match.end()
+    names.append(raw[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
 def csl_names(value: str) -> list[dict[str, str]]:
     """BibTeX names ('Surname, Given and Other, G.') as CSL names; 'others' is dropped
-    (CSL has no et-al marker) and a single-word name stays a literal family name."""
-    names = []
-    for part in re.split(r"\s+and\s+", value):
-        part = part.strip()
+    (CSL has no et-al marker), a braced corporate name is a literal, and a single-word
+    name stays a literal family name."""
+    names: list[dict[str, str]] = []
+    for part in split_names(value):
+        if part.startswith("{") and part.endswith("}"):
+            names.append({"literal": clean_latex(part)})
+            continue
+        part = clean_latex(part)
         if not part or part.lower() == "others":
             continue
         if "," in part:
@@ -77,8 +98,9 @@ def to_csl(work: Work) -> dict[str, object]:
         if value and csl_field not in item:
             item[csl_field] = value.replace("--", "–") if csl_field == "page" else value
     for role in ("author", "editor"):
-        if work.get(role):
-            item[role] = csl_names(work.get(role) or "")
+        raw = work.raw_fields.get(role) or work.get(role)
+        if raw:
+            item[role] = csl_names(raw)
     publisher = work.get("institution") or work.get("school")
     if publisher and "publisher" not in item:
         item["publisher"] = publisher

@@ -193,6 +193,20 @@ def bib_export(obj: Context, fmt: str, out: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+@main.command()
+@click.argument("concept")
+@format_option
+@click.pass_obj
+@reports_errors
+def evidence(obj: Context, concept: str, fmt: str) -> None:
+    """The evidence profile of CONCEPT (slug or label) and its claims, grouped by polarity."""
+    from .evidence import collect_evidence
+    from .evidence_output import render_evidence
+
+    with obj.open_store() as store:
+        click.echo(render_evidence(collect_evidence(store, obj.project, concept), fmt))
+
+
 _TEXTS_OPTION = click.option(
     "--texts",
     required=True,

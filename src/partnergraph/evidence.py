@@ -1,0 +1,260 @@
+"""The evidence for one concept: its claims, and a profile that says how much they weigh.
+
+Researchers ask "what does the literature say about trust, and where exactly?" The
+answer is every claim about the concept (grouped by polarity, each with a short
+citation, the quote and where it was read) and a profile: how many distinct works,
+reviewed documents and kinds of evidence stand behind it, whether they agree, which
+works are known only second-hand, and the years they span.
+
+The profile ends in a confidence grade inspired by GRADE-CERQual's *adequacy*
+(how much evidence) and *coherence* (how consistent it is). The grade is a rule over
+counts, not an appraisal of the studies: partnergraph has not read them, only what
+the reviewed documents say about them, and the grade says so. The rules are
+`ADEQUACY_RULES`, `COHERENCE_RULES` and `grade()` below, and docs/evidence.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from .errors import QueryError, did_you_mean
+from .namespaces import ID, sparql_prologue
+from .project import Project
+from .queries import find_query, run_query
+from .stores import Store
+
+POLARITY_ORDER = ("enables", "hinders", "mixed", "neutral")
+KIND_NAMES = {
+    "EmpiricalStudy": "empirical study",
+    "Review": "review",
+    "PracticeGuidance": "practice guidance",
+    "ParticipantTestimony": "participant testimony",
+    "TheoryEvidence": "theory",
+    "AuthorAnalysis": "author analysis",
+}
+
+_CONCEPTS = (
+    "SELECT ?concept ?slug ?label ?alt WHERE {\n"
+    "  ?concept skos:inScheme id:scheme ; skos:prefLabel ?label .\n"
+    "  OPTIONAL { ?concept skos:altLabel ?alt }\n"
+    f'  BIND(STRAFTER(STR(?concept), "{ID["concept/"]}") AS ?slug)\n'
+    "}"
+)
+
+
+@dataclass(frozen=True)
+class ConceptRef:
+    iri: str
+    slug: str
+    label: str
+
+
+def find_concept(store: Store, text: str) -> ConceptRef:
+    """A concept by slug, preferred or alternative label, ignoring case; else a suggestion."""
+    rows = store.select(sparql_prologue() + _CONCEPTS, {}).dicts()
+    by_name: dict[str, ConceptRef] = {}
+    for row in rows:
+        ref = ConceptRef(str(row["concept"]), str(row["slug"]), str(row["label"]))
+        for name in (ref.slug, ref.label, str(row["alt"]) if row["alt"] else None):
+            if name:
+                by_name.setdefault(name.casefold(), ref)
+    wanted = text.strip().casefold()
+    if wanted in by_name:
+        return by_name[wanted]
+    raise QueryError(f"no concept called '{text}' — " + did_you_mean(wanted, by_name, "corpus/concepts.yaml"))
+
+
+@dataclass
+class Citation:
+    key: str
+    authors: str | None
+    year: str | None
+
+    def short(self, pages: str | None = None) -> str:
+        """'Cairns et al., 2006, p. 24': what a reader needs to find the passage."""
+        who = author_surnames(self.authors) or self.key
+        text = f"{who}, {self.year}" if self.year else f"{who}, n.d."
+        return f"{text}, p. {pages}" if pages else text
+
+
+@dataclass
+class EvidenceClaim:
+    claim_id: str
+    polarity: str
+    works: list[Citation]
+    via: list[str]
+    quote: str
+    reviewed_in: str
+    section: str | None
+    pages: str | None
+    kind: str | None
+
+    def citation(self) -> str:
+        """The short citation of every asserting work, pages where there is one work."""
+        pages = self.pages if len(self.works) == 1 else None
+        text = "; ".join(w.short(pages) for w in self.works)
+        return f"{text} (as cited in {', '.join(self.via)})" if self.via else text
+
+
+@dataclass
+class Profile:
+    works: int
+    reviewed_documents: int
+    evidence_kinds: dict[str, int]
+    polarity: dict[str, int]
+    secondary_only: list[str]
+    years: tuple[int, int] | None
+    adequacy: str
+    coherence: str
+    grade: str
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    concept: ConceptRef
+    claims: list[EvidenceClaim]
+    profile: Profile
+
+    def by_polarity(self) -> dict[str, list[EvidenceClaim]]:
+        groups: dict[str, list[EvidenceClaim]] = {p: [] for p in POLARITY_ORDER}
+        for claim in self.claims:
+            groups[claim.polarity].append(claim)
+        return {p: c for p, c in groups.items() if c}
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "concept": asdict(self.concept),
+            "profile": asdict(self.profile),
+            "claims": [asdict(c) | {"citation": c.citation()} for c in self.claims],
+        }
+
+
+def author_surnames(authors: str | None) -> str | None:
+    """'Cairns, B. and Harris, J. and others' -> 'Cairns et al.'; corporate names whole."""
+    if not authors:
+        return None
+    names = [n.strip() for n in re.split(r"\s+and\s+", authors) if n.strip()]
+    others = any(n.lower() == "others" for n in names)
+    surnames = [n.split(",")[0].strip() if "," in n else n for n in names if n.lower() != "others"]
+    if not surnames:
+        return None
+    if len(surnames) >= 3 or (others and surnames):
+        return f"{surnames[0]} et al."
+    return " and ".join(surnames)
+
+
+def collect_evidence(store: Store, project: Project, concept: str) -> Evidence:
+    ref = find_concept(store, concept)
+    rows = run_query(store, find_query("claims-about-concept", project), {"concept": ref.iri}).dicts()
+    claims: dict[str, EvidenceClaim] = {}
+    for row in rows:
+        claim_iri = str(row["claim"])
+        claim = claims.get(claim_iri)
+        if claim is None:
+            claim = claims[claim_iri] = EvidenceClaim(
+                claim_id=f"{row['reviewedIn']}-{row['claimId']}",
+                polarity=_local(row["polarity"]).lower(),
+                works=[],
+                via=[],
+                quote=str(row["quote"]),
+                reviewed_in=str(row["reviewedIn"]),
+                section=_opt(row["section"]),
+                pages=_opt(row["pages"]),
+                kind=KIND_NAMES.get(_local(row["kind"])) if row["kind"] else None,
+            )
+        key = str(row["citeKey"])
+        if key not in [w.key for w in claim.works]:
+            claim.works.append(Citation(key, _opt(row["authors"]), _opt(row["year"])))
+        if row["via"] and str(row["via"]) not in claim.via:
+            claim.via.append(str(row["via"]))
+    ordered = sorted(claims.values(), key=lambda c: (POLARITY_ORDER.index(c.polarity), c.claim_id))
+    return Evidence(ref, ordered, profile(ordered))
+
+
+def _local(term: object) -> str:
+    return str(term).rsplit("#", 1)[-1]
+
+
+def _opt(term: object | None) -> str | None:
+    return str(term) if term is not None else None
+
+
+# Adequacy: how much evidence, counted in distinct works and reviewed documents.
+ADEQUACY_RULES = (
+    ("substantial", "at least 3 distinct works, read in at least 2 reviewed documents"),
+    ("moderate", "at least 2 distinct works, or 1 work read in 2 or more reviewed documents"),
+    ("thin", "a single work in a single reviewed document"),
+)
+# Coherence: how consistently the directional (enabling or hindering) claims point one way.
+COHERENCE_RULES = (
+    ("consistent", "80% or more of enabling and hindering claims point the same way"),
+    ("mostly consistent", "60% to 79% point the same way"),
+    ("contested", "less than 60% point the same way"),
+    ("not directional", "no claim says the concept enables or hinders"),
+)
+GRADES = ("high", "moderate", "low", "very low")
+
+
+def grade(
+    works: int, documents: int, polarity: dict[str, int], empirical: bool, first_hand: int
+) -> tuple[str, str, str, list[str]]:
+    """(adequacy, coherence, grade, reasons): the documented rules, applied to counts."""
+    if works >= 3 and documents >= 2:
+        adequacy = "substantial"
+    elif works >= 2 or documents >= 2:
+        adequacy = "moderate"
+    else:
+        adequacy = "thin"
+    enabling, hindering = polarity.get("enables", 0), polarity.get("hinders", 0)
+    directional = enabling + hindering
+    if not directional:
+        coherence = "not directional"
+    else:
+        share = max(enabling, hindering) / directional
+        coherence = "consistent" if share >= 0.8 else "mostly consistent" if share >= 0.6 else "contested"
+    reasons = [
+        f"adequacy {adequacy}: {works} distinct work(s) in {documents} reviewed document(s)",
+        f"coherence {coherence}: {enabling} enabling, {hindering} hindering claim(s)",
+    ]
+    level = {"substantial": 0, "moderate": 1, "thin": 2}[adequacy]
+    level += {"consistent": 0, "not directional": 0, "mostly consistent": 1, "contested": 2}[coherence]
+    if not empirical:
+        level += 1
+        reasons.append("no empirical study among the works: one grade lower")
+    if first_hand == 0:
+        level += 1
+        reasons.append("every work is known only through a secondary citation: one grade lower")
+    reasons.append(
+        "a rule over counts of what the reviewed documents report, not an appraisal of the studies"
+    )
+    return adequacy, coherence, GRADES[min(level, len(GRADES) - 1)], reasons
+
+
+def profile(claims: list[EvidenceClaim]) -> Profile:
+    works = {w.key: w for c in claims for w in c.works}
+    first_hand = {w.key for c in claims if not c.via for w in c.works}
+    kinds: dict[str, int] = defaultdict(int)
+    polarity: dict[str, int] = defaultdict(int)
+    for c in claims:
+        kinds[c.kind or "unstated"] += 1
+        polarity[c.polarity] += 1
+    years = sorted(int(w.year[:4]) for w in works.values() if w.year and w.year[:4].isdigit())
+    documents = {c.reviewed_in for c in claims}
+    adequacy, coherence, level, reasons = grade(
+        len(works), len(documents), polarity, "empirical study" in kinds, len(first_hand)
+    )
+    return Profile(
+        works=len(works),
+        reviewed_documents=len(documents),
+        evidence_kinds=dict(sorted(kinds.items())),
+        polarity={p: polarity[p] for p in POLARITY_ORDER if polarity.get(p)},
+        secondary_only=sorted(set(works) - first_hand),
+        years=(years[0], years[-1]) if years else None,
+        adequacy=adequacy,
+        coherence=coherence,
+        grade=level,
+        reasons=reasons,
+    )
