@@ -207,6 +207,46 @@ def evidence(obj: Context, concept: str, fmt: str) -> None:
         click.echo(render_evidence(collect_evidence(store, obj.project, concept), fmt))
 
 
+@main.command()
+@click.argument("concepts", nargs=-1)
+@click.option("--class", "cls", help="Every concept of this class with claims, e.g. Barrier.")
+@click.option("--query", help="The concepts a named query returns.")
+@click.option(
+    "--format", "fmt", type=click.Choice(("markdown", "html", "docx")), default="markdown", show_default=True
+)
+@click.option(
+    "--style",
+    default="apa",
+    show_default=True,
+    help="CSL style name (e.g. harvard-cite-them-right) or .csl file.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.pass_obj
+@reports_errors
+def summary(
+    obj: Context,
+    concepts: tuple[str, ...],
+    cls: str | None,
+    query: str | None,
+    fmt: str,
+    style: str,
+    out: Path,
+) -> None:
+    """A citation-backed summary of CONCEPTS: Markdown (+ .bib, CSL-JSON), HTML or Word."""
+    from .summary import build_summary, choose_concepts
+    from .summary_output import write_summary
+
+    works = load_sources(obj.project).works
+    with obj.open_store() as store:
+        chosen = choose_concepts(store, obj.project, concepts, cls, query)
+        result = build_summary(store, obj.project, chosen)
+    written = write_summary(result, works, out, fmt, style)
+    click.echo(
+        f"{len(result.sections)} concept(s), {len(result.cited_keys())} works cited: "
+        + ", ".join(str(p) for p in written)
+    )
+
+
 _TEXTS_OPTION = click.option(
     "--texts",
     required=True,
