@@ -114,7 +114,8 @@ def paragraph(evidence: Evidence) -> list[Segment]:
     if prof.secondary_only:
         out.append(
             Segment(
-                f" Known only at second hand (cited as cited in another work): {', '.join(prof.secondary_only)}."
+                " Known only at second hand (cited as cited in another work): "
+                f"{', '.join(prof.secondary_only)}."
             )
         )
     out.append(Segment(f" Confidence: {prof.grade} ({'; '.join(prof.reasons)})."))
