@@ -247,6 +247,38 @@ def summary(
     )
 
 
+@main.command()
+@click.option(
+    "--by",
+    "dimension",
+    type=click.Choice(("documents", "works", "kinds")),
+    default="documents",
+    show_default=True,
+    help="Columns: reviewed documents, works or evidence kinds.",
+)
+@click.option(
+    "--count", "measure", type=click.Choice(("claims", "works")), default="claims", show_default=True
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(("csv", "markdown", "html")), default="csv", show_default=True
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
+@click.pass_obj
+@reports_errors
+def matrix(obj: Context, dimension: str, measure: str, fmt: str, out: Path | None) -> None:
+    """The evidence gap map: concepts by category against documents, works or evidence kinds."""
+    from .matrix import RENDERERS, build_matrix
+
+    with obj.open_store() as store:
+        text = RENDERERS[fmt](build_matrix(store, obj.project, dimension, measure))
+    if out:
+        write_atomically(out, text.encode("utf-8"))
+    else:
+        click.echo(text)
+
+
 _TEXTS_OPTION = click.option(
     "--texts",
     required=True,
