@@ -36,9 +36,10 @@ KIND_NAMES = {
 }
 
 _CONCEPTS = (
-    "SELECT ?concept ?slug ?label ?alt WHERE {\n"
+    "SELECT ?concept ?slug ?label ?alt ?category WHERE {\n"
     "  ?concept skos:inScheme id:scheme ; skos:prefLabel ?label .\n"
     "  OPTIONAL { ?concept skos:altLabel ?alt }\n"
+    "  OPTIONAL { ?concept a pg:Category . BIND(true AS ?category) }\n"
     f'  BIND(STRAFTER(STR(?concept), "{ID["concept/"]}") AS ?slug)\n'
     "}"
 )
@@ -54,16 +55,20 @@ class ConceptRef:
 def find_concept(store: Store, text: str) -> ConceptRef:
     """A concept by slug, preferred or alternative label, ignoring case; else a suggestion."""
     rows = store.select(sparql_prologue() + _CONCEPTS, {}).dicts()
-    by_name: dict[str, ConceptRef] = {}
-    for row in rows:
-        ref = ConceptRef(str(row["concept"]), str(row["slug"]), str(row["label"]))
-        for name in (ref.slug, ref.label, str(row["alt"]) if row["alt"] else None):
-            if name:
-                by_name.setdefault(name.casefold(), ref)
+    # A slug wins over a preferred label, which wins over an alternative label; where two
+    # concepts share a label ("Communication" the factor and the category), the one that
+    # is not a category wins, whatever order the store returns them in.
+    rows.sort(key=lambda row: (row["category"] is not None, str(row["slug"])))
+    names: dict[str, ConceptRef] = {}
+    for field_name in ("slug", "label", "alt"):
+        for row in rows:
+            if row[field_name] is not None:
+                ref = ConceptRef(str(row["concept"]), str(row["slug"]), str(row["label"]))
+                names.setdefault(str(row[field_name]).casefold(), ref)
     wanted = text.strip().casefold()
-    if wanted in by_name:
-        return by_name[wanted]
-    raise QueryError(f"no concept called '{text}' — " + did_you_mean(wanted, by_name, "corpus/concepts.yaml"))
+    if wanted in names:
+        return names[wanted]
+    raise QueryError(f"no concept called '{text}' — " + did_you_mean(wanted, names, "corpus/concepts.yaml"))
 
 
 @dataclass

@@ -1,0 +1,65 @@
+"""`partnergraph matrix`: the evidence gap map as CSV, Markdown and a safe, offline HTML heat map."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from partnergraph import Project, build
+from partnergraph.cli import main
+from partnergraph.matrix import build_matrix
+from partnergraph.stores import Store
+
+
+def run(project: Project, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--project", str(project.root), *args])
+    return result.exit_code, result.output
+
+
+def test_cells_count_claims_or_works_on_every_backend(built: Project, store: Store) -> None:
+    by_document = build_matrix(store, built, "documents", "claims")
+    assert by_document.columns == ["tsrc-review", "wallace2010"]
+    assert by_document.value("communication", "wallace2010") == 2
+    assert by_document.value("communication", "tsrc-review") == 1
+    assert by_document.value("competition", "tsrc-review") == 1  # one claim, two works
+    assert build_matrix(store, built, "documents", "works").value("competition", "tsrc-review") == 2
+    by_kind = build_matrix(store, built, "kinds", "claims")
+    assert (
+        by_kind.value("power-imbalance", "theory") == 1
+        and by_kind.value("power-imbalance", "empirical study") == 1
+    )
+    assert list(by_document.groups) == ["Barrier", "Communication", "Membership characteristics", "Theory"]
+
+
+def test_csv_and_markdown(built: Project) -> None:
+    code, out = run(built, "matrix", "--by", "works")
+    assert code == 0, out
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:3] == ["group", "concept", "label"] and "greasley2008" in rows[0]
+    trust = next(r for r in rows if r[1] == "trust")
+    assert trust[rows[0].index("cairns2010")] == "1" and trust[rows[0].index("greasley2008")] == ""
+    code, out = run(built, "matrix", "--format", "markdown")
+    assert code == 0
+    assert "| **Membership characteristics** |" in out and "| Lack of trust |  | 1 |" in out
+
+
+def test_html_cells_open_to_escaped_quotes(mini: Project, tmp_path: Path) -> None:
+    doc = mini.root / "corpus/documents/wallace2010.yaml"
+    doc.write_text(
+        doc.read_text().replace('quote: "lack of trust"', 'quote: "lack of trust <script>alert(1)</script>"')
+    )
+    build(mini)
+    out = tmp_path / "map.html"
+    code, text = run(mini, "matrix", "--by", "works", "--format", "html", "--out", str(out))
+    assert code == 0, text
+    page = out.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert not re.search(r"(src|href)=\"https?://", page)  # nothing to fetch: opens offline
+    data = json.loads(re.search(r'<script type="application/json" id="cells">(.*?)</script>', page, re.S)[1])
+    assert data["lack-of-trust|greasley2008"][0]["quote"] == "lack of trust <script>alert(1)</script>"
+    assert 'data-cell="lack-of-trust|greasley2008"' in page
