@@ -18,6 +18,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from partnergraph import Project, build, find_query, open_store, run_query
+from partnergraph.evidence import collect_evidence
+from partnergraph.matrix import build_matrix
 from partnergraph.reasoning import reason
 from synthetic_corpus import write_project
 
@@ -66,6 +68,21 @@ def measure(name: str, project: Project, repeat: int, concept: str) -> None:
         print(
             f"query {query_name}: memory (rdflib) {latencies['memory'] * 1000:.1f} ms | "
             f"oxigraph {latencies['oxigraph'] * 1000:.1f} ms | ratio {ratio:.1f}x ({len(result)} rows)"
+        )
+
+    for label, operation in (
+        (f"evidence {concept}", lambda store: collect_evidence(store, project, concept)),
+        ("matrix --by works", lambda store: build_matrix(store, project, "works")),
+    ):
+        latencies = {}
+        for descriptor in ("memory:", project.default_store):
+            with open_store(descriptor, project) as store:
+                operation(store)  # warm up
+                latencies[descriptor.split(":")[0]], _ = timed(lambda s=store, op=operation: op(s), repeat)
+        memory, oxigraph = latencies["memory"], latencies["oxigraph"]
+        print(
+            f"{label}: memory (rdflib) {memory * 1000:.1f} ms | oxigraph {oxigraph * 1000:.1f} ms "
+            f"| ratio {memory / oxigraph:.1f}x"
         )
 
     if shutil.which("java"):
