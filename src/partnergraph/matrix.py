@@ -145,6 +145,7 @@ table { border-collapse: collapse; font-size: 12px; }
 th, td { border: 1px solid #ddd; padding: 2px 4px; }
 thead th { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 12rem; vertical-align: bottom; }
 th.group { text-align: left; background: #f3f3f3; }
+th[scope=row] { text-align: left; font-weight: normal; }
 td[data-cell] { cursor: pointer; text-align: center; }
 #panel { position: fixed; right: 1rem; top: 1rem; width: 28rem; max-height: 90vh; overflow: auto;
   background: #fff; border: 1px solid #999; padding: 0.5rem 1rem; box-shadow: 0 2px 8px #0003; }
