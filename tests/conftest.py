@@ -97,3 +97,6 @@ def store(request: pytest.FixtureRequest, built: Project) -> Iterator[Store]:
         opened.load_build(built.graph_file, built.inferred_file)
     with opened:
         yield opened
+
+
+pytest_plugins = ["browser"]

@@ -279,6 +279,23 @@ def matrix(obj: Context, dimension: str, measure: str, fmt: str, out: Path | Non
         click.echo(text)
 
 
+@main.command()
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file to write."
+)
+@click.pass_obj
+@reports_errors
+def viz(obj: Context, out: Path) -> None:
+    """The evidence graph as one self-contained HTML file that opens offline."""
+    from .evidence_graph import build_graph
+    from .viz_html import network_data, render_page
+
+    with obj.open_store() as store:
+        graph = build_graph(store, obj.project)
+    write_atomically(out, render_page(network_data(graph)).encode("utf-8"))
+    click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links: {out}")
+
+
 _TEXTS_OPTION = click.option(
     "--texts",
     required=True,

@@ -1,0 +1,216 @@
+"""`partnergraph viz`: the evidence graph as one HTML file that works offline.
+
+pyvis holds the network (nodes, edges, options); the page around it is ours, because
+pyvis's templates fetch Bootstrap and, in some modes, vis-network from CDNs. Here
+vis-network's JavaScript and CSS (as pyvis ships them) are inlined, the data travels
+as JSON in a `<script type="application/json">` element with `</` escaped, and every
+string from the sources reaches the page through `textContent`, never as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from .evidence_graph import PHYSICS_LIMIT, layout
+
+CLASS_COLOURS = {
+    "SuccessFactor": "#2b8cbe", "Barrier": "#e34a33", "Theory": "#756bb1", "PartnershipType": "#31a354",
+    "Benefit": "#74c476", "Driver": "#fd8d3c", "SupportNeed": "#9ecae1", "Principle": "#636363",
+    "Outcome": "#fdae6b", "Risk": "#de2d26", "Assumption": "#bcbddc", "Work": "#969696",
+    "ReviewedDocument": "#252525",
+}  # fmt: skip
+DETAIL_FIELDS = ("kind", "cls", "label", "slug", "key", "category", "title", "claims")
+POLARITY_COLOURS = {"enables": "#1a9850", "hinders": "#d73027", "mixed": "#fe9929", "neutral": "#9e9e9e"}
+
+
+def vis_assets() -> tuple[str, str]:
+    """vis-network as pyvis bundles it, to inline: nothing is fetched when the page opens."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(
+        encoding="utf-8"
+    )
+
+
+def network_data(
+    graph: nx.Graph, positions: dict[str, tuple[float, float]] | None = None
+) -> dict[str, object]:
+    """Nodes and edges in vis-network's form, built through pyvis."""
+    from pyvis.network import Network
+
+    positions = positions or layout(graph)
+    physics = graph.number_of_nodes() <= PHYSICS_LIMIT
+    net = Network(cdn_resources="in_line")
+    for node, data in graph.nodes(data=True):
+        x, y = positions[node]
+        net.add_node(
+            node,
+            label=data["label"] if data["kind"] != "work" or graph.number_of_nodes() <= 400 else " ",
+            x=x,
+            y=y,
+            size=5 + 2.5 * min(data.get("claims", 0), 60) ** 0.5,
+            color=CLASS_COLOURS.get(data["cls"], "#969696"),
+            shape="dot" if data["kind"] != "document" else "square",
+            physics=physics,
+        )
+    for a, b, data in graph.edges(data=True):
+        claims = data.get("claims", [])
+        net.add_edge(
+            a,
+            b,
+            color=POLARITY_COLOURS.get(data.get("polarity", ""), "#cccccc"),
+            width=1 + min(len(claims), 10) * 0.6,
+        )
+    net.toggle_physics(physics)
+    nodes, edges, *_ = net.get_network_data()
+    details = {
+        node: {
+            k: v
+            for k, v in data.items()
+            if k in ("kind", "cls", "label", "slug", "key", "category", "title", "claims")
+        }
+        for node, data in graph.nodes(data=True)
+    }
+    edge_claims = {f"{a}|{b}": data.get("claims", []) for a, b, data in graph.edges(data=True)}
+    for edge in edges:
+        key = f"{edge['from']}|{edge['to']}"
+        edge["id"] = key
+        claims = edge_claims.get(key) or edge_claims.get(f"{edge['to']}|{edge['from']}", [])
+        edge["polarities"] = sorted({c["polarity"] for c in claims})
+        edge["documents"] = sorted({c["document"] for c in claims})
+        edge["kinds"] = sorted({c["kind"] for c in claims})
+        edge_claims[key] = claims
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "details": details,
+        "claims": {e["id"]: edge_claims[e["id"]] for e in edges},
+        "physics": physics,
+        "classColours": CLASS_COLOURS,
+        "polarityColours": POLARITY_COLOURS,
+    }
+
+
+def render_page(data: dict[str, object], title: str = "partnergraph — evidence graph") -> str:
+    script, style = vis_assets()
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_escape(title)}</title><style>{style}</style><style>{PAGE_STYLE}</style>"
+        f"<script>{script}</script></head><body>{PAGE_BODY}"
+        f'<script type="application/json" id="graph-data">{payload}</script>'
+        f"<script>{PAGE_SCRIPT}</script></body></html>\n"
+    )
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+PAGE_STYLE = """
+body { margin: 0; font-family: system-ui, sans-serif; display: grid; grid-template-columns: 17rem 1fr 24rem;
+  height: 100vh; color: #222; }
+#controls, #panel { overflow: auto; padding: 0.6rem; font-size: 13px; border-right: 1px solid #ddd; }
+#panel { border-left: 1px solid #ddd; border-right: none; }
+#network { height: 100vh; }
+fieldset { border: 1px solid #ddd; margin: 0 0 0.5rem; } legend { font-weight: 600; }
+label { display: block; }
+.swatch { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; vertical-align: middle;
+  border-radius: 50%; }
+#search { width: 100%; box-sizing: border-box; margin-bottom: 0.5rem; }
+blockquote { margin: 0.4rem 0; padding-left: 0.5rem; border-left: 3px solid #ccc; }
+.meta { color: #555; font-size: 12px; } #status { color: #555; }
+"""
+PAGE_BODY = """
+<div id="controls">
+  <input id="search" type="search" placeholder="Search concepts and works" aria-label="Search">
+  <div id="status"></div>
+  <fieldset id="f-class"><legend>Class</legend></fieldset>
+  <fieldset id="f-polarity"><legend>Polarity</legend></fieldset>
+  <fieldset id="f-document"><legend>Reviewed document</legend></fieldset>
+  <fieldset id="f-kind"><legend>Evidence kind</legend></fieldset>
+</div>
+<div id="network"></div>
+<aside id="panel"><p>Click a concept, work or document to see its evidence.</p></aside>
+"""
+PAGE_SCRIPT = """
+const data = JSON.parse(document.getElementById('graph-data').textContent);
+const el = (tag, text, cls) => {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+};
+const state = { cls: new Set(), polarity: new Set(), document: new Set(), kind: new Set() };
+const values = { cls: new Set(), polarity: new Set(), document: new Set(), kind: new Set() };
+for (const n of data.nodes) values.cls.add(data.details[n.id].cls);
+for (const e of data.edges) { e.polarities.forEach(v => values.polarity.add(v));
+  e.documents.forEach(v => values.document.add(v)); e.kinds.forEach(v => values.kind.add(v)); }
+const colours = { cls: data.classColours, polarity: data.polarityColours };
+for (const [facet, box] of [['cls', 'f-class'], ['polarity', 'f-polarity'], ['document', 'f-document'],
+                            ['kind', 'f-kind']]) {
+  for (const v of [...values[facet]].sort()) {
+    state[facet].add(v);
+    const label = el('label'); const input = el('input'); input.type = 'checkbox'; input.checked = true;
+    input.dataset.facet = facet; input.value = v;
+    input.addEventListener('change', () => { input.checked ? state[facet].add(v) : state[facet].delete(v);
+      nodeView.refresh(); edgeView.refresh(); status(); });
+    label.append(input);
+    if (colours[facet]) {
+      const swatch = el('span', undefined, 'swatch');
+      swatch.style.background = colours[facet][v] || '#999';
+      label.append(swatch);
+    }
+    label.append(document.createTextNode(v));
+    document.getElementById(box).append(label);
+  }
+}
+const nodes = new vis.DataSet(data.nodes); const edges = new vis.DataSet(data.edges);
+const edgeShown = e => e.polarities.length === 0 ? true :
+  e.polarities.some(p => state.polarity.has(p)) && e.documents.some(d => state.document.has(d)) &&
+  e.kinds.some(k => state.kind.has(k));
+const nodeView = new vis.DataView(nodes, { filter: n => state.cls.has(data.details[n.id].cls) });
+const edgeView = new vis.DataView(edges, { filter: edgeShown });
+const network = new vis.Network(document.getElementById('network'), { nodes: nodeView, edges: edgeView }, {
+  physics: { enabled: data.physics, stabilization: { iterations: 150 } },
+  interaction: { hover: true, hideEdgesOnDrag: data.nodes.length > 3000 },
+  nodes: { font: { size: 12 } }, edges: { smooth: false } });
+window.pgNetwork = network;
+function status() {
+  document.getElementById('status').textContent = nodeView.length + ' of ' + data.nodes.length + ' nodes, '
+    + edgeView.length + ' of ' + data.edges.length + ' links';
+}
+status();
+function show(id) {
+  const d = data.details[id]; const panel = document.getElementById('panel'); panel.replaceChildren();
+  if (!d) return;
+  const category = d.category && d.category !== d.cls ? ' — ' + d.category : '';
+  panel.append(el('h2', d.label), el('p', (d.cls || '') + category + ' — ' + d.claims + ' claim(s)', 'meta'));
+  if (d.title && d.title !== d.label) panel.append(el('p', d.title, 'meta'));
+  for (const other of network.getConnectedNodes(id)) {
+    const claims = data.claims[id + '|' + other] || data.claims[other + '|' + id] || [];
+    const shown = claims.filter(c => state.polarity.has(c.polarity) && state.document.has(c.document)
+      && state.kind.has(c.kind));
+    if (!shown.length) continue;
+    panel.append(el('h3', data.details[other].label));
+    for (const c of shown) { panel.append(el('blockquote', '\\u201c' + c.quote + '\\u201d'),
+      el('p', c.polarity + ' — ' + c.kind + ' — read in ' + c.document + ' (' + c.claim + ')', 'meta')); }
+  }
+}
+network.on('click', params => { if (params.nodes.length) show(params.nodes[0]); });
+window.pgShow = show;
+document.getElementById('search').addEventListener('input', ev => {
+  const q = ev.target.value.trim().toLowerCase(); if (q.length < 2) return;
+  const label = n => data.details[n.id].label.toLowerCase();
+  const hit = data.nodes.find(n => label(n) === q) || data.nodes.find(n => label(n).startsWith(q))
+    || data.nodes.find(n => label(n).includes(q));
+  if (hit) { network.selectNodes([hit.id]); network.focus(hit.id, { scale: 1.2 }); show(hit.id); }
+});
+network.once('afterDrawing', () => { document.body.dataset.ready = 'true'; });
+"""

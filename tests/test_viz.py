@@ -1,0 +1,67 @@
+"""`partnergraph viz`: one HTML file that opens offline in a real Chromium and escapes all source text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from partnergraph import Project, build
+from partnergraph.cli import main
+
+HOSTILE_LABEL = "Trust <img src=x onerror=alert('label')>"
+HOSTILE_QUOTE = "a partnership <script>alert('quote')</script> needs trust"
+HOSTILE_TITLE = "Formation <b onmouseover=alert('title')>of</b> partnerships"
+
+
+def write_viz(project: Project, out: Path) -> None:
+    result = CliRunner().invoke(main, ["--project", str(project.root), "viz", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_opens_offline_and_shows_the_evidence_of_a_concept(built: Project, tmp_path: Path, visit) -> None:
+    out = tmp_path / "graph.html"
+    write_viz(built, out)
+    page = visit.page
+    page.goto(out.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    assert page.inner_text("#status") == "15 of 15 nodes, 17 of 17 links"
+    page.fill("#search", "trust")
+    page.wait_for_function("document.querySelector('#panel h2')?.textContent === 'Trust'")
+    panel = page.inner_text("#panel")
+    assert "a cross-sector partnership will need help" in panel and "Cairns et al. (2010)" in panel
+    page.uncheck("input[data-facet=polarity][value=hinders]")
+    assert page.inner_text("#status") == "15 of 15 nodes, 12 of 17 links"
+    page.uncheck("input[data-facet=cls][value=Work]")
+    assert page.inner_text("#status").startswith("8 of 15 nodes")
+    assert visit.external_requests() == [] and visit.errors == []
+
+
+def test_hostile_text_shows_as_characters(mini: Project, tmp_path: Path, visit) -> None:
+    concepts = mini.root / "corpus/concepts.yaml"
+    concepts.write_text(concepts.read_text().replace("label: Trust\n", f'label: "{HOSTILE_LABEL}"\n'))
+    document = mini.root / "corpus/documents/tsrc-review.yaml"
+    document.write_text(
+        document.read_text().replace(
+            'quote: "Competition within a market', f'quote: "{HOSTILE_QUOTE} Competition within a market'
+        )
+    )
+    bib = mini.root / "bibliography/works.bib"
+    bib.write_text(bib.read_text().replace("title = {The formation of", f"title = {{{HOSTILE_TITLE} of"))
+    build(mini)
+    out = tmp_path / "graph.html"
+    write_viz(mini, out)
+    page = visit.page
+    page.goto(out.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.fill("#search", "trust <img")
+    page.wait_for_function("document.querySelector('#panel h2') !== null")
+    assert page.inner_text("#panel h2") == HOSTILE_LABEL
+    page.fill("#search", "competition")
+    page.wait_for_timeout(300)
+    assert HOSTILE_QUOTE in page.inner_text("#panel")
+    page.fill("#search", "Greasley")
+    page.wait_for_timeout(300)
+    assert HOSTILE_TITLE in page.inner_text("#panel")
+    assert page.locator("#panel script, #panel img, #panel b").count() == 0
+    assert visit.dialogs == [] and visit.external_requests() == []
