@@ -296,6 +296,26 @@ def viz(obj: Context, out: Path) -> None:
     click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links: {out}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.pass_obj
+@reports_errors
+def serve(obj: Context, host: str, port: int) -> None:
+    """A local web explorer over the built store: graph, concept and work pages, gap map, SPARQL."""
+    from .explorer import make_server
+
+    with obj.open_store() as store:
+        server = make_server(obj.project, store, host, port)
+        click.echo(f"partnergraph explorer on http://{host}:{server.server_port}/ (Ctrl-C stops it)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
 _TEXTS_OPTION = click.option(
     "--texts",
     required=True,

@@ -175,7 +175,12 @@ const nodes = new vis.DataSet(data.nodes); const edges = new vis.DataSet(data.ed
 const edgeShown = e => e.polarities.length === 0 ? true :
   e.polarities.some(p => state.polarity.has(p)) && e.documents.some(d => state.document.has(d)) &&
   e.kinds.some(k => state.kind.has(k));
-const nodeView = new vis.DataView(nodes, { filter: n => state.cls.has(data.details[n.id].cls) });
+const neighbours = new Map(data.nodes.map(n => [n.id, new Set()]));
+for (const e of data.edges) { neighbours.get(e.from).add(e.to); neighbours.get(e.to).add(e.from); }
+// Focused on one node (served with ?focus=): its neighbourhood first; double-click expands.
+const visible = data.focus ? new Set([data.focus, ...neighbours.get(data.focus)]) : null;
+const nodeView = new vis.DataView(nodes, { filter: n => state.cls.has(data.details[n.id].cls)
+  && (visible === null || visible.has(n.id)) });
 const edgeView = new vis.DataView(edges, { filter: edgeShown });
 const network = new vis.Network(document.getElementById('network'), { nodes: nodeView, edges: edgeView }, {
   physics: { enabled: data.physics, stabilization: { iterations: 150 } },
@@ -193,6 +198,12 @@ function show(id) {
   const category = d.category && d.category !== d.cls ? ' — ' + d.category : '';
   panel.append(el('h2', d.label), el('p', (d.cls || '') + category + ' — ' + d.claims + ' claim(s)', 'meta'));
   if (d.title && d.title !== d.label) panel.append(el('p', d.title, 'meta'));
+  if (data.served && (d.slug || d.key)) {
+    const link = el('a', 'Open its page');
+    link.href = d.slug ? '/concept/' + encodeURIComponent(d.slug) : '/work/' + encodeURIComponent(d.key);
+    link.id = 'open-page';
+    panel.append(link);
+  }
   for (const other of network.getConnectedNodes(id)) {
     const claims = data.claims[id + '|' + other] || data.claims[other + '|' + id] || [];
     const shown = claims.filter(c => state.polarity.has(c.polarity) && state.document.has(c.document)
@@ -204,6 +215,12 @@ function show(id) {
   }
 }
 network.on('click', params => { if (params.nodes.length) show(params.nodes[0]); });
+network.on('doubleClick', params => {
+  if (!visible || !params.nodes.length) return;
+  neighbours.get(params.nodes[0]).forEach(n => visible.add(n));
+  nodeView.refresh(); status();
+});
+if (data.focus) { show(data.focus); }
 window.pgShow = show;
 document.getElementById('search').addEventListener('input', ev => {
   const q = ev.target.value.trim().toLowerCase(); if (q.length < 2) return;

@@ -1,0 +1,198 @@
+"""`partnergraph serve` in a real Chromium: graph, concept and work pages, gap map, queries, downloads,
+and the read-only SPARQL endpoint — with every request staying on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+
+from partnergraph import Project, build, open_store
+from partnergraph import explorer as explorer_module
+from partnergraph.explorer import make_server
+
+HOSTILE_LABEL = "Trust <img src=x onerror=alert('label')>"
+
+
+def serve(project: Project) -> Iterator[str]:
+    store = open_store("memory:", project)
+    server = make_server(project, store, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from conftest import copy_fixture
+
+    project = copy_fixture(tmp_path_factory.mktemp("site") / "mini")
+    build(project)
+    yield from serve(project)
+
+
+def get(url: str, **headers: str) -> tuple[int, str, str]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode("utf-8")
+
+
+def post(url: str, body: str, content_type: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body.encode("utf-8"), headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def test_graph_to_concept_page_to_work_page(site: str, visit) -> None:
+    page = visit.page
+    page.goto(site + "/")
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.fill("#search", "trust")
+    page.click("#open-page")
+    page.wait_for_url(site + "/concept/trust")
+    text = page.inner_text("body")
+    assert "a cross-sector partnership will need help" in text and "counterpart: Lack of trust" in text
+    assert "confidence: low" in text
+    page.click("a[href='/work/cairns2010']")
+    assert "Cairns and others" in page.inner_text("table") and "Trust" in page.inner_text("body")
+    assert visit.external_requests() == [] and visit.errors == []
+
+
+def test_focus_shows_a_neighbourhood_that_expands(site: str, visit) -> None:
+    page = visit.page
+    page.goto(site + "/?focus=concept:trust")
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    assert page.inner_text("#status").startswith("3 of 15 nodes")  # trust, cairns2010, the TSRC review
+    assert page.inner_text("#panel h2") == "Trust"
+    page.evaluate("pgNetwork.body.emitter.emit('doubleClick', {nodes: ['document:tsrc-review']})")
+    assert page.inner_text("#status").startswith("6 of 15 nodes")  # + the review's other three works
+
+
+def test_gap_map_cell_opens_to_its_quotes(site: str, visit) -> None:
+    page = visit.page
+    page.goto(site + "/map?by=works")
+    page.click("td[data-cell='lack-of-trust|greasley2008']")
+    assert page.is_visible("#panel") and "lack of trust" in page.inner_text("#panel blockquote")
+    assert visit.external_requests() == []
+
+
+def test_named_query_page_runs_a_query(site: str, visit) -> None:
+    page = visit.page
+    page.goto(site + "/query")
+    page.select_option("select[name=name]", "contested-concepts")
+    page.click("#run")
+    page.wait_for_selector("#results")
+    assert "Communication" in page.inner_text("#results") and page.inner_text("#count") == "1 row(s)"
+
+
+def test_summary_and_bibliography_downloads(site: str, visit, tmp_path: Path) -> None:
+    page = visit.page
+    page.goto(site + "/concept/trust")
+    with page.expect_download() as word:
+        page.click("text=Word")
+    path = tmp_path / "trust.docx"
+    word.value.save_as(path)
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert "References" in paragraphs
+    with page.expect_download() as markdown:
+        page.click("text=summary (Markdown)")
+    assert "[@cairns2010, p. 3]" in Path(markdown.value.path()).read_text(encoding="utf-8")
+    with page.expect_download() as bib:
+        page.click("text=the bibliography")
+    assert "@article{greasley2008," in Path(bib.value.path()).read_text(encoding="utf-8")
+    assert visit.external_requests() == []
+
+
+def test_sparql_endpoint_is_standard_and_read_only(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = "SELECT ?label WHERE { ?c a pg:Barrier ; skos:prefLabel ?label } ORDER BY ?label"
+    status, kind, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert status == 200 and kind == "application/sparql-results+json"
+    labels = [b["label"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    assert labels == ["Competition between partners", "Lack of trust", "Power imbalance"]
+    status, body = post(site + "/sparql", "ASK { ?c a pg:Theory }", "application/sparql-query")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, kind, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": query}), Accept="text/csv")
+    assert kind.startswith("text/csv") and body.splitlines()[1] == "Competition between partners"
+    status, body = post(
+        site + "/sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update"
+    )
+    assert status == 403 and "read-only" in body
+    status, _, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": "SELEKT ?x"}))
+    assert status == 400 and "malformed SPARQL" in body
+    monkeypatch.setattr(explorer_module, "RESULT_CAP", 2)
+    status, _, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert len(json.loads(body)["results"]["bindings"]) == 2 and json.loads(body)["partnergraph"]["truncated"]
+    monkeypatch.setattr(explorer_module, "QUERY_SECONDS", 0.5)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    status, _, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": slow}))
+    assert status == 503 and "longer than 0.5 s" in body and time.monotonic() - started < 5
+    # The abandoned query is stopped, not left running: its thread ends soon after.
+    deadline = time.monotonic() + 10
+    while any(t.name == "sparql-query" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "sparql-query" for t in threading.enumerate())
+
+
+def test_hostile_text_on_served_pages(tmp_path: Path, visit) -> None:
+    from conftest import copy_fixture
+
+    project = copy_fixture(tmp_path / "mini")
+    concepts = project.root / "corpus/concepts.yaml"
+    concepts.write_text(concepts.read_text().replace("label: Trust\n", f'label: "{HOSTILE_LABEL}"\n'))
+    build(project)
+    for base in serve(project):
+        page = visit.page
+        page.goto(base + "/concept/trust")
+        assert page.inner_text("h1") == HOSTILE_LABEL
+        page.goto(base + "/work/cairns2010")
+        assert HOSTILE_LABEL in page.inner_text("body")
+        page.goto(base + "/map")
+        assert HOSTILE_LABEL in page.inner_text("table")
+        assert page.locator("h1 img, td img, th img, p img").count() == 0
+    assert visit.dialogs == [] and visit.external_requests() == []
+
+
+def test_queries_that_cannot_be_interrupted_are_capped(built: Project) -> None:
+    """Oxigraph evaluates inside Rust, where the time limit cannot stop it; a store whose
+    query blocks in C the same way shows that such queries are counted and new ones refused
+    until they finish."""
+    release = threading.Event()
+
+    store = open_store("memory:", built)
+    evaluate = store._select
+
+    def blocking(sparql: str, include_inferred: bool):
+        release.wait()  # blocks in C: the async exception waits for it to return
+        return evaluate(sparql, include_inferred)
+
+    store._select = blocking
+    explorer = explorer_module.Explorer(built, store)
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+    for _ in range(explorer_module.ABANDONED_CAP):
+        with pytest.raises(TimeoutError, match=r"longer than 0\.2 s"):
+            explorer.select(query, 0.2)
+    with pytest.raises(TimeoutError, match="still finishing"):
+        explorer.select(query, 0.2)
+    release.set()
+    deadline = time.monotonic() + 10
+    while any(t.name == "sparql-query" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(explorer.select(query, 5).rows) == 1
