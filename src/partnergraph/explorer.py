@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import html
-import json
 import re
 import threading
 import urllib.parse
@@ -29,7 +28,7 @@ from .evidence import collect_evidence
 from .evidence_graph import build_graph
 from .evidence_output import POLARITY_HEADINGS, profile_lines
 from .matrix import RENDERERS, build_matrix
-from .output import as_csv, compact
+from .output import as_csv, as_sparql_json, compact
 from .project import Project
 from .queries import find_query, named_queries, run_query
 from .stores import QueryResult, Store
@@ -274,9 +273,9 @@ class Explorer:
         fmt = params.get("format", [""])[0] or ("csv" if "text/csv" in accept else "json")
         if fmt == "csv":
             return Response(HTTPStatus.OK, as_csv(result).encode("utf-8"), "text/csv; charset=utf-8")
-        return Response(
-            HTTPStatus.OK, sparql_json(result, truncated).encode("utf-8"), "application/sparql-results+json"
-        )
+        cut = {"truncated": True, "limit": RESULT_CAP} if truncated else None
+        body = as_sparql_json(result, cut).encode("utf-8")
+        return Response(HTTPStatus.OK, body, "application/sparql-results+json")
 
     def export(self, what: str, query: dict[str, list[str]]) -> Response:
         works = load_sources(self.project).works
@@ -375,30 +374,6 @@ def _path(text: str) -> str:
 
 def _strip_prologue(text: str) -> str:
     return re.sub(r"^\s*(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*", "", text, flags=re.I | re.M)
-
-
-def sparql_json(result: QueryResult, truncated: bool) -> str:
-    """SPARQL 1.1 Query Results JSON; `truncated` is an extension clients ignore."""
-    if result.variables == ["ask"] and len(result.rows) == 1:
-        return json.dumps({"head": {}, "boolean": result.rows[0][0].value == "true"})
-    bindings = []
-    for row in result.rows:
-        binding = {}
-        for var, term in zip(result.variables, row, strict=True):
-            if term is None:
-                continue
-            kind = {"iri": "uri", "bnode": "bnode"}.get(term.kind, "literal")
-            entry: dict[str, str] = {"type": kind, "value": term.value}
-            if term.datatype:
-                entry["datatype"] = term.datatype
-            if term.language:
-                entry["xml:lang"] = term.language
-            binding[var] = entry
-        bindings.append(binding)
-    body: dict[str, object] = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    if truncated:
-        body["partnergraph"] = {"truncated": True, "limit": RESULT_CAP}
-    return json.dumps(body, ensure_ascii=False)
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .evidence import KIND_NAMES
+from .html_embed import json_script
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
@@ -184,7 +184,6 @@ def as_html(matrix: Matrix, title: str = "Evidence gap map") -> str:
                 )
             body.append("".join(row) + "</tr>")
     body.append("</tbody></table>")
-    data = json.dumps(cells, ensure_ascii=False).replace("</", "<\\/")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{esc(title)}</title><style>{_STYLE}</style></head><body>"
@@ -192,7 +191,7 @@ def as_html(matrix: Matrix, title: str = "Evidence gap map") -> str:
         f"each cell counts {esc(matrix.measure)}. Click a cell for its quotes.</p>"
         + "\n".join(body)
         + '<aside id="panel" hidden></aside>'
-        + f'<script type="application/json" id="cells">{data}</script>'
+        + json_script(cells, "cells")
         + f"<script>{_SCRIPT}</script></body></html>\n"
     )
 

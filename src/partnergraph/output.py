@@ -52,5 +52,30 @@ def as_json(result: QueryResult) -> str:
     return json.dumps({"variables": result.variables, "rows": rows}, indent=2, ensure_ascii=False)
 
 
+def as_sparql_json(result: QueryResult, extension: dict[str, object] | None = None) -> str:
+    """SPARQL 1.1 Query Results JSON; `extension` goes under a `partnergraph` key, which
+    standard clients ignore (the endpoint says there that it cut the results short)."""
+    if result.variables == ["ask"] and len(result.rows) == 1:
+        return json.dumps({"head": {}, "boolean": result.rows[0][0].value == "true"})
+    bindings = []
+    for row in result.rows:
+        binding = {}
+        for var, term in zip(result.variables, row, strict=True):
+            if term is None:
+                continue
+            kind = {"iri": "uri", "bnode": "bnode"}.get(term.kind, "literal")
+            entry: dict[str, str] = {"type": kind, "value": term.value}
+            if term.datatype:
+                entry["datatype"] = term.datatype
+            if term.language:
+                entry["xml:lang"] = term.language
+            binding[var] = entry
+        bindings.append(binding)
+    body: dict[str, object] = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    if extension:
+        body["partnergraph"] = extension
+    return json.dumps(body, ensure_ascii=False)
+
+
 def render(result: QueryResult, fmt: str) -> str:
     return {"table": as_table, "csv": as_csv, "json": as_json}[fmt](result)

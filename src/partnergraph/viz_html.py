@@ -9,12 +9,13 @@ string from the sources reaches the page through `textContent`, never as markup.
 
 from __future__ import annotations
 
-import json
+import html
 from pathlib import Path
 
 import networkx as nx
 
 from .evidence_graph import PHYSICS_LIMIT, layout
+from .html_embed import json_script
 
 CLASS_COLOURS = {
     "SuccessFactor": "#2b8cbe", "Barrier": "#e34a33", "Theory": "#756bb1", "PartnershipType": "#31a354",
@@ -97,20 +98,13 @@ def network_data(
 
 def render_page(data: dict[str, object], title: str = "partnergraph — evidence graph") -> str:
     script, style = vis_assets()
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_escape(title)}</title><style>{style}</style><style>{PAGE_STYLE}</style>"
+        f"<title>{html.escape(title)}</title><style>{style}</style><style>{PAGE_STYLE}</style>"
         f"<script>{script}</script></head><body>{PAGE_BODY}"
-        f'<script type="application/json" id="graph-data">{payload}</script>'
-        f"<script>{PAGE_SCRIPT}</script></body></html>\n"
+        + json_script(data, "graph-data")
+        + f"<script>{PAGE_SCRIPT}</script></body></html>\n"
     )
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 PAGE_STYLE = """
