@@ -18,7 +18,11 @@ POLARITIES = ["enables", "hinders", "neutral", "mixed"]
 KINDS = ["empirical-study", "review", "practice-guidance", "participant-testimony", "theory"]
 
 
-def write_project(root: Path, claims: int, concepts: int, works: int, documents: int, seed: int = 7) -> None:
+def write_project(
+    root: Path, claims: int, concepts: int, works: int, documents: int, seed: int = 7, cover: bool = False
+) -> None:
+    """`cover` makes the first claims name every concept and work in turn, so that each
+    is in the graph (the evidence graph has exactly concepts + works + documents nodes)."""
     rng = random.Random(seed)
     (root / "corpus" / "documents").mkdir(parents=True, exist_ok=True)
     (root / "bibliography").mkdir(parents=True, exist_ok=True)
@@ -43,11 +47,14 @@ def write_project(root: Path, claims: int, concepts: int, works: int, documents:
     for d in range(documents):
         items = []
         for c in range(per_doc):
+            n = d * per_doc + c
+            concept = n if cover and n < concepts else rng.randrange(concepts)
+            work = n if cover and n < works else rng.randrange(works)
             claim = {
                 "id": f"c{c:05d}",
-                "concept": f"concept-{rng.randrange(concepts)}",
+                "concept": f"concept-{concept}",
                 "polarity": rng.choice(POLARITIES),
-                "asserted_by": [f"work{rng.randrange(works)}"],
+                "asserted_by": [f"work{work}"],
                 "quote": f"filler quote {d}-{c} " + "words " * rng.randrange(3, 30),
                 "section": f"Section {c % 9}",
                 "pages": str(rng.randrange(1, 300)),

@@ -30,6 +30,13 @@ def test_opens_offline_and_shows_the_evidence_of_a_concept(built: Project, tmp_p
     page.wait_for_function("document.querySelector('#panel h2')?.textContent === 'Trust'")
     panel = page.inner_text("#panel")
     assert "a cross-sector partnership will need help" in panel and "Cairns et al. (2010)" in panel
+    # One claim asserted by two works lies on two edges but is counted once.
+    page.fill("#search", "competition")
+    page.wait_for_function(
+        "document.querySelector('#panel h2')?.textContent === 'Competition between partners'"
+    )
+    assert " — 1 claim(s)" in page.inner_text("#panel .meta")
+    assert page.inner_text("#panel").count("Competition within a market") == 2
     page.uncheck("input[data-facet=polarity][value=hinders]")
     assert page.inner_text("#status") == "15 of 15 nodes, 12 of 17 links"
     page.uncheck("input[data-facet=cls][value=Work]")

@@ -92,9 +92,13 @@ def build_graph(store: Store, project: Project) -> nx.Graph:
         listed = sorted(claims.values(), key=lambda c: c["claim"])
         polarity = Counter(c["polarity"] for c in listed).most_common(1)[0][0]
         graph.add_edge(concept_node, work_node, kind="claims", claims=listed, polarity=polarity)
-    for node in graph:
-        graph.nodes[node]["claims"] = sum(
-            len(graph.edges[node, other].get("claims", [])) for other in graph.neighbors(node)
+    for node in graph:  # distinct claims: one asserted by two works is on two edges
+        graph.nodes[node]["claims"] = len(
+            {
+                c["claim"]
+                for other in graph.neighbors(node)
+                for c in graph.edges[node, other].get("claims", [])
+            }
         )
     return graph
 

@@ -44,13 +44,16 @@ ABANDONED_CAP = 2
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; color: #222; }
-nav a { margin-right: 1rem; }
 blockquote { margin: 0.4rem 0; padding-left: 0.6rem; border-left: 3px solid #8aa; }
 .meta { color: #555; font-size: 0.9rem; } table { border-collapse: collapse; }
 td, th { border: 1px solid #ddd; padding: 2px 6px; font-size: 0.9rem; vertical-align: top; }
 textarea { width: 100%; height: 10rem; }
 """
-NAV = '<nav><a href="/">Graph</a><a href="/map">Gap map</a><a href="/query">Queries</a></nav>'
+# Its own style: it is also put into pages the explorer did not lay out (the gap map).
+NAV = (
+    "<nav><style>nav a { margin-right: 1rem; }</style>"
+    '<a href="/">Graph</a><a href="/map">Gap map</a><a href="/query">Queries</a></nav>'
+)
 
 
 @dataclass
