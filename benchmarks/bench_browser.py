@@ -161,6 +161,9 @@ def main() -> None:
             for name, value in result.items():
                 shown = f"{value:.2f} s" if isinstance(value, float) else str(value)
                 print(f"  {page_name} — {name}: {shown if value is not None else 'not within the limit'}")
+        if physics["ready"] is not None:
+            ratio = physics["ready"] / figures["ready"]
+            print(f"  ratio physics on / as shipped, first drawing: {ratio:.1f}x")
         if physics.get("settled") is not None:
             ratio = physics["settled"] / figures["ready"]
             print(f"  ratio physics on (settled) / as shipped (ready): {ratio:.1f}x")

@@ -60,24 +60,11 @@ def build_graph(store: Store, project: Project) -> nx.Graph:
         )
         if work_node != document_node:
             meta = works.get(key)
-            graph.add_node(
-                work_node,
-                kind="work",
-                cls="Work",
-                key=key,
-                label=work_label(key, _text(meta, "authors"), _text(meta, "year")),
-                title=_text(meta, "title"),
-            )
+            label = work_label(key, _text(meta, "authors"), _text(meta, "year"))
+            _add_work_node(graph, work_node, "work", key, label, meta)
             graph.add_edge(work_node, document_node, kind="read-in")
         meta = works.get(document)
-        graph.add_node(
-            document_node,
-            kind="document",
-            cls="ReviewedDocument",
-            key=document,
-            label=_text(meta, "title") or document,
-            title=_text(meta, "title"),
-        )
+        _add_work_node(graph, document_node, "document", document, _text(meta, "title") or document, meta)
         claim_id = str(row["claim"]).rsplit("/", 1)[-1]
         claims_per_edge[(concept_node, work_node)][claim_id] = {
             "claim": claim_id,
@@ -101,6 +88,12 @@ def build_graph(store: Store, project: Project) -> nx.Graph:
             }
         )
     return graph
+
+
+def _add_work_node(graph: nx.Graph, node: str, kind: str, key: str, label: str, meta: dict | None) -> None:
+    """Works and reviewed documents alike carry their cite key and title."""
+    cls = "Work" if kind == "work" else "ReviewedDocument"
+    graph.add_node(node, kind=kind, cls=cls, key=key, label=label, title=_text(meta, "title"))
 
 
 def _text(row: dict | None, name: str) -> str | None:
