@@ -15,11 +15,10 @@ from pathlib import Path
 import docx
 import pytest
 
+from hostile import HOSTILE_LABEL, HOSTILE_QUOTE, HOSTILE_TITLE, make_hostile
 from partnergraph import Project, build, open_store
 from partnergraph import explorer as explorer_module
 from partnergraph.explorer import make_server
-
-HOSTILE_LABEL = "Trust <img src=x onerror=alert('label')>"
 
 
 def serve(project: Project) -> Iterator[str]:
@@ -155,18 +154,26 @@ def test_hostile_text_on_served_pages(tmp_path: Path, visit) -> None:
     from conftest import copy_fixture
 
     project = copy_fixture(tmp_path / "mini")
-    concepts = project.root / "corpus/concepts.yaml"
-    concepts.write_text(concepts.read_text().replace("label: Trust\n", f'label: "{HOSTILE_LABEL}"\n'))
+    make_hostile(project)
     build(project)
     for base in serve(project):
         page = visit.page
         page.goto(base + "/concept/trust")
         assert page.inner_text("h1") == HOSTILE_LABEL
+        page.goto(base + "/concept/competition")
+        assert HOSTILE_QUOTE in page.inner_text("body")
+        page.goto(base + "/work/greasley2008")
+        assert HOSTILE_TITLE in page.inner_text("body")
         page.goto(base + "/work/cairns2010")
         assert HOSTILE_LABEL in page.inner_text("body")
         page.goto(base + "/map")
         assert HOSTILE_LABEL in page.inner_text("table")
-        assert page.locator("h1 img, td img, th img, p img").count() == 0
+        page.click("td[data-cell^='competition|']")
+        assert HOSTILE_QUOTE in page.inner_text("#panel")
+        page.goto(base + "/?focus=work:greasley2008")
+        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        assert HOSTILE_TITLE in page.inner_text("#panel")
+        assert page.locator("body img, body b, main script, #panel script, td script").count() == 0
     assert visit.dialogs == [] and visit.external_requests() == []
 
 

@@ -6,12 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from hostile import HOSTILE_LABEL, HOSTILE_QUOTE, HOSTILE_TITLE, make_hostile
 from partnergraph import Project, build
 from partnergraph.cli import main
-
-HOSTILE_LABEL = "Trust <img src=x onerror=alert('label')>"
-HOSTILE_QUOTE = "a partnership <script>alert('quote')</script> needs trust"
-HOSTILE_TITLE = "Formation <b onmouseover=alert('title')>of</b> partnerships"
 
 
 def write_viz(project: Project, out: Path) -> None:
@@ -45,16 +42,7 @@ def test_opens_offline_and_shows_the_evidence_of_a_concept(built: Project, tmp_p
 
 
 def test_hostile_text_shows_as_characters(mini: Project, tmp_path: Path, visit) -> None:
-    concepts = mini.root / "corpus/concepts.yaml"
-    concepts.write_text(concepts.read_text().replace("label: Trust\n", f'label: "{HOSTILE_LABEL}"\n'))
-    document = mini.root / "corpus/documents/tsrc-review.yaml"
-    document.write_text(
-        document.read_text().replace(
-            'quote: "Competition within a market', f'quote: "{HOSTILE_QUOTE} Competition within a market'
-        )
-    )
-    bib = mini.root / "bibliography/works.bib"
-    bib.write_text(bib.read_text().replace("title = {The formation of", f"title = {{{HOSTILE_TITLE} of"))
+    make_hostile(mini)
     build(mini)
     out = tmp_path / "graph.html"
     write_viz(mini, out)
