@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_build_and_query import timed
 from partnergraph import Project, build, open_store
 from partnergraph.evidence_graph import build_graph
 from partnergraph.viz_html import network_data, render_page
@@ -26,12 +27,6 @@ from synthetic_corpus import write_project
 
 CHROMIUM = "/usr/bin/chromium"
 DOCUMENTS = 10
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def write_graph_project(root: Path, nodes: int) -> None:

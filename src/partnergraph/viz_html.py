@@ -222,7 +222,8 @@ document.getElementById('search').addEventListener('input', ev => {
     || data.nodes.find(n => label(n).includes(q));
   if (hit) { network.selectNodes([hit.id]); network.focus(hit.id, { scale: 1.2 }); show(hit.id); }
 });
-// Fit the view to what is shown once it has settled, so a focused neighbourhood fills the canvas.
-network.once(data.physics ? 'stabilized' : 'afterDrawing', () => network.fit({ animation: false }));
+// With physics off vis-network fits the view itself; with physics on the nodes drift after
+// that fit, so the view is fitted again once they have settled.
+if (data.physics) network.once('stabilized', () => network.fit({ animation: false }));
 network.once('afterDrawing', () => { document.body.dataset.ready = 'true'; });
 """
