@@ -9,8 +9,9 @@ from click.testing import CliRunner
 
 from partnergraph import Project
 from partnergraph.cli import main
+from partnergraph.concepts import find_concept
 from partnergraph.errors import QueryError
-from partnergraph.evidence import collect_evidence, find_concept, grade
+from partnergraph.evidence import collect_evidence, grade
 from partnergraph.stores import Store
 
 

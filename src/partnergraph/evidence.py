@@ -15,12 +15,11 @@ the reviewed documents say about them, and the grade says so. The rules are
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from .errors import QueryError, did_you_mean
-from .namespaces import ID, sparql_prologue
+from .concepts import ConceptRef, find_concept
+from .names import author_surnames
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
@@ -34,41 +33,6 @@ KIND_NAMES = {
     "TheoryEvidence": "theory",
     "AuthorAnalysis": "author analysis",
 }
-
-_CONCEPTS = (
-    "SELECT ?concept ?slug ?label ?alt ?category WHERE {\n"
-    "  ?concept skos:inScheme id:scheme ; skos:prefLabel ?label .\n"
-    "  OPTIONAL { ?concept skos:altLabel ?alt }\n"
-    "  OPTIONAL { ?concept a pg:Category . BIND(true AS ?category) }\n"
-    f'  BIND(STRAFTER(STR(?concept), "{ID["concept/"]}") AS ?slug)\n'
-    "}"
-)
-
-
-@dataclass(frozen=True)
-class ConceptRef:
-    iri: str
-    slug: str
-    label: str
-
-
-def find_concept(store: Store, text: str) -> ConceptRef:
-    """A concept by slug, preferred or alternative label, ignoring case; else a suggestion."""
-    rows = store.select(sparql_prologue() + _CONCEPTS, {}).dicts()
-    # A slug wins over a preferred label, which wins over an alternative label; where two
-    # concepts share a label ("Communication" the factor and the category), the one that
-    # is not a category wins, whatever order the store returns them in.
-    rows.sort(key=lambda row: (row["category"] is not None, str(row["slug"])))
-    names: dict[str, ConceptRef] = {}
-    for field_name in ("slug", "label", "alt"):
-        for row in rows:
-            if row[field_name] is not None:
-                ref = ConceptRef(str(row["concept"]), str(row["slug"]), str(row["label"]))
-                names.setdefault(str(row[field_name]).casefold(), ref)
-    wanted = text.strip().casefold()
-    if wanted in names:
-        return names[wanted]
-    raise QueryError(f"no concept called '{text}' — " + did_you_mean(wanted, names, "corpus/concepts.yaml"))
 
 
 @dataclass
@@ -135,20 +99,6 @@ class Evidence:
             "profile": asdict(self.profile),
             "claims": [asdict(c) | {"citation": c.citation()} for c in self.claims],
         }
-
-
-def author_surnames(authors: str | None) -> str | None:
-    """'Cairns, B. and Harris, J. and others' -> 'Cairns et al.'; corporate names whole."""
-    if not authors:
-        return None
-    names = [n.strip() for n in re.split(r"\s+and\s+", authors) if n.strip()]
-    others = any(n.lower() == "others" for n in names)
-    surnames = [n.split(",")[0].strip() if "," in n else n for n in names if n.lower() != "others"]
-    if not surnames:
-        return None
-    if len(surnames) >= 3 or (others and surnames):
-        return f"{surnames[0]} et al."
-    return " and ".join(surnames)
 
 
 def collect_evidence(store: Store, project: Project, concept: str) -> Evidence:

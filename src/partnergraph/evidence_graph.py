@@ -12,8 +12,9 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from .evidence import KIND_NAMES, author_surnames
+from .evidence import KIND_NAMES
 from .matrix import CONCEPT_CLASSES
+from .names import author_surnames
 from .namespaces import sparql_prologue
 from .project import Project
 from .queries import find_query, run_query

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .concepts import ConceptRef, find_concept
 from .errors import QueryError
-from .evidence import ConceptRef, Evidence, EvidenceClaim, collect_evidence, find_concept
+from .evidence import Evidence, EvidenceClaim, collect_evidence
 from .namespaces import PG, sparql_prologue
 from .project import Project
 from .queries import find_query, run_query

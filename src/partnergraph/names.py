@@ -1,0 +1,97 @@
+"""What a person reads instead of a cite key: short citations, short titles, plurals.
+
+Cite keys and slugs are for scripts and Pandoc; wherever a researcher reads, the
+tool shows "Wallace, 2010" (or, for a work with no author, its short title), the
+way a journal's in-text citation does. One function per rule, used by every reader
+(terminal, summaries, explorer, gap map, graph view), so they never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .namespaces import sparql_prologue
+from .stores import Store
+
+SHORT_TITLE_WORDS = 5
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 work', '28 works', '2 reviewed documents' — never 'work(s)'."""
+    if count == 1:
+        return f"{count} {singular}"
+    if plural_form is None:
+        head, _, last = singular.rpartition(" ")
+        last = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s"
+        plural_form = f"{head} {last}" if head else last
+    return f"{count} {plural_form}"
+
+
+def author_surnames(authors: str | None) -> str | None:
+    """'Cairns, B. and Harris, J. and others' -> 'Cairns et al.'; 'Lewicki and others'
+    -> 'Lewicki et al.' (the source named only the first author); corporate names whole."""
+    if not authors:
+        return None
+    names = [n.strip() for n in re.split(r"\s+and\s+", authors) if n.strip()]
+    others = any(n.lower() == "others" for n in names)
+    surnames = [n.split(",")[0].strip() if "," in n else n for n in names if n.lower() != "others"]
+    if not surnames:
+        return None
+    if len(surnames) >= 3 or others:
+        return f"{surnames[0]} et al."
+    return " and ".join(surnames)
+
+
+def short_title(title: str | None, words: int = SHORT_TITLE_WORDS) -> str | None:
+    """A title as APA cites an authorless work: the part before any colon, cut to a few
+    words with an ellipsis."""
+    if not title:
+        return None
+    head = title.split(":", 1)[0].strip()
+    parts = head.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def short_citation(
+    authors: str | None, year: str | None, title: str | None = None, key: str | None = None
+) -> str:
+    """'Wallace, 2010'; 'Cairns et al., n.d.'; an authorless work by its short title
+    ('Local Cross-Sector Partnerships, n.d.'); the key only when nothing else is known."""
+    who = author_surnames(authors) or short_title(title) or key or "unknown work"
+    return f"{who}, {year[:4] if year else 'n.d.'}"
+
+
+@dataclass(frozen=True)
+class WorkName:
+    key: str
+    citation: str
+    """'Wallace, 2010': the short citation shown wherever a person reads."""
+    title: str | None
+    reviewed: bool
+
+
+_WORKS = """
+SELECT ?citeKey (SAMPLE(?a) AS ?authors) (SAMPLE(?y) AS ?year) (SAMPLE(?t) AS ?title)
+       (SAMPLE(?r) AS ?reviewed) WHERE {
+  ?work a pg:Work ; pg:citeKey ?citeKey .
+  OPTIONAL { ?work pg:authors ?a }
+  OPTIONAL { ?work dcterms:issued ?y }
+  OPTIONAL { ?work dcterms:title ?t }
+  OPTIONAL { ?work a pg:ReviewedDocument . BIND(true AS ?r) }
+} GROUP BY ?citeKey"""
+
+
+def work_names(store: Store) -> dict[str, WorkName]:
+    """Every work's short citation by cite key, in one query."""
+    names = {}
+    for row in store.select(sparql_prologue() + _WORKS).dicts():
+        key = str(row["citeKey"])
+        authors, year, title = (_text(row[v]) for v in ("authors", "year", "title"))
+        citation = short_citation(authors, year, title, key)
+        names[key] = WorkName(key, citation, title, row["reviewed"] is not None)
+    return names
+
+
+def _text(term: object | None) -> str | None:
+    return str(term) if term is not None else None
