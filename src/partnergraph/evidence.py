@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from .concepts import ConceptRef, find_concept
-from .names import author_surnames
+from .names import WorkName, short_citation, work_names
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
@@ -40,11 +40,12 @@ class Citation:
     key: str
     authors: str | None
     year: str | None
+    name: str | None = None
+    """The work's short citation from `names.work_names` ('Wallace, 2010')."""
 
     def short(self, pages: str | None = None) -> str:
         """'Cairns et al., 2006, p. 24': what a reader needs to find the passage."""
-        who = author_surnames(self.authors) or self.key
-        text = f"{who}, {self.year}" if self.year else f"{who}, n.d."
+        text = self.name or short_citation(self.authors, self.year, None, self.key)
         return f"{text}, p. {pages}" if pages else text
 
 
@@ -59,6 +60,8 @@ class EvidenceClaim:
     section: str | None
     pages: str | None
     kind: str | None
+    reviewed_in_name: str = ""
+    """The reviewed document's short citation ('Wallace, 2010'); `reviewed_in` is its key."""
 
     def citation(self) -> str:
         """The short citation of every asserting work, pages where there is one work."""
@@ -104,6 +107,7 @@ class Evidence:
 def collect_evidence(store: Store, project: Project, concept: str) -> Evidence:
     ref = find_concept(store, concept)
     rows = run_query(store, find_query("claims-about-concept", project), {"concept": ref.iri}).dicts()
+    names = work_names(store)
     claims: dict[str, EvidenceClaim] = {}
     for row in rows:
         claim_iri = str(row["claim"])
@@ -119,14 +123,19 @@ def collect_evidence(store: Store, project: Project, concept: str) -> Evidence:
                 section=_opt(row["section"]),
                 pages=_opt(row["pages"]),
                 kind=KIND_NAMES.get(_local(row["kind"])) if row["kind"] else None,
+                reviewed_in_name=_name(names, str(row["reviewedIn"])),
             )
         key = str(row["citeKey"])
         if key not in [w.key for w in claim.works]:
-            claim.works.append(Citation(key, _opt(row["authors"]), _opt(row["year"])))
+            claim.works.append(Citation(key, _opt(row["authors"]), _opt(row["year"]), _name(names, key)))
         if row["via"] and str(row["via"]) not in claim.via:
             claim.via.append(str(row["via"]))
     ordered = sorted(claims.values(), key=lambda c: (POLARITY_ORDER.index(c.polarity), c.claim_id))
     return Evidence(ref, ordered, profile(ordered))
+
+
+def _name(names: dict[str, WorkName], key: str) -> str:
+    return names[key].citation if key in names else key
 
 
 def _local(term: object) -> str:
