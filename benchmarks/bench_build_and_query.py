@@ -41,7 +41,9 @@ def measure(name: str, project: Project, repeat: int, concept: str) -> None:
     triples = report.counts["triples"]
     parse_s, _ = timed(lambda: Graph().parse(project.graph_file, format="turtle"))
     oxi_load_s, _ = timed(
-        lambda: open_store(f"oxigraph:{Path(tempfile.mkdtemp())}").load_build(project.graph_file, None)
+        lambda: open_store(f"oxigraph:{Path(tempfile.mkdtemp())}", create=True).load_build(
+            project.graph_file, None
+        )
     )
     print(
         f"\n== {name}: {report.counts['claims']} claims, {report.counts['concepts']} concepts, "

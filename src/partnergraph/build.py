@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,13 +106,21 @@ def count_sources(sources: Sources, triples: int) -> dict[str, int]:
     }
 
 
-def build(project: Project, store_descriptor: str | None = None, load_store: bool = True) -> BuildReport:
+def build(
+    project: Project,
+    store_descriptor: str | None = None,
+    load_store: bool = True,
+    on_step: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Compile the project into `build/partnergraph.ttl` and load it into the store."""
+    step = on_step or (lambda _name: None)
     seconds: dict[str, float] = {}
+    step("read and check")
     start = time.perf_counter()
     sources = load_sources(project)
     seconds["read and check"] = time.perf_counter() - start
 
+    step("compile")
     start = time.perf_counter()
     graph = compile_graph(sources.ontology, sources.corpus, sources.works)
     data = serialize_turtle(graph)
@@ -123,9 +132,10 @@ def build(project: Project, store_descriptor: str | None = None, load_store: boo
     descriptor = None
     try:
         if load_store:
+            step("load the store")
             start = time.perf_counter()
             descriptor = store_descriptor or project.default_store
-            with open_store(descriptor) as store:
+            with open_store(descriptor, create=True) as store:
                 store.load_build(staged, None)
             seconds["load"] = time.perf_counter() - start
         os.replace(staged, project.graph_file)

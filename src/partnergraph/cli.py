@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -15,10 +17,16 @@ from . import __version__
 from .build import build as build_project
 from .build import load_sources, write_atomically
 from .errors import PartnergraphError
+from .formats import choose_format
 from .output import FORMATS, render
+from .progress import steps
 from .project import PROJECT_ENV, Project
 from .queries import find_query, named_queries, run_query
-from .stores import STORE_ENV, Store, open_store, resolve_descriptor
+from .stores import STORE_ENV, Store, open_store, require_build, resolve_descriptor
+
+
+class PortInUse(PartnergraphError):
+    """The explorer's port is taken: say which to try instead of a traceback."""
 
 
 @dataclass
@@ -26,8 +34,18 @@ class Context:
     project: Project
     store_descriptor: str | None
 
+    @property
+    def descriptor(self) -> str:
+        return resolve_descriptor(self.store_descriptor, self.project)
+
     def open_store(self) -> Store:
-        return open_store(resolve_descriptor(self.store_descriptor, self.project), self.project)
+        """The store a reading command asks: it must hold a build."""
+        require_build(self.project, self.descriptor)
+        return open_store(self.descriptor, self.project)
+
+    def open_target_store(self) -> Store:
+        """The store `push` writes to, made if it does not exist yet."""
+        return open_store(self.descriptor, self.project, create=True)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -44,9 +62,43 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
-)
+def output_options(
+    allowed: tuple[str, ...], default: str, out_required: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format` under its usual names and `--out`/`-o`; the format is checked against
+    the extension (or read from it) before the command runs."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        @reports_errors
+        def wrapper(*args: Any, fmt: str | None, out: Path | None, **kwargs: Any) -> Any:
+            return command(*args, fmt=choose_format(fmt, out, allowed, default), out=out, **kwargs)
+
+        wrapper = click.option(
+            "--out",
+            "-o",
+            type=click.Path(dir_okay=False, path_type=Path),
+            required=out_required,
+            help="File to write" + ("." if out_required else " (default: standard output)."),
+        )(wrapper)
+        return click.option(
+            "--format",
+            "fmt",
+            metavar="|".join(allowed),
+            help=f"Output format (default {default}, or what --out's extension names).",
+        )(wrapper)
+
+    return decorate
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Standard output, or the file (ending in a newline as text files do)."""
+    if out:
+        write_atomically(out, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
+    else:
+        click.echo(text)
+
+
 asserted_option = click.option("--asserted-only", is_flag=True, help="Leave out what `reason` inferred.")
 
 
@@ -66,8 +118,46 @@ asserted_option = click.option("--asserted-only", is_flag=True, help="Leave out 
 )
 @click.pass_context
 def main(ctx: click.Context, project: str | None, store: str | None) -> None:
-    """Build, check, query and reason over the partnership-working evidence graph."""
+    """Build, check, query and reason over the partnership-working evidence graph.
+
+    --project and --store may be given before the command or after it, as in
+    `partnergraph evidence trust --store memory:`.
+    """
     ctx.obj = Context(Project.locate(project), store)
+
+
+def _set_project(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Context).project = Project.locate(value)
+
+
+def _set_store(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Context).store_descriptor = value
+
+
+def accept_global_options(group: click.Group) -> None:
+    """Give every command --project and --store too, as git and pip take their global
+    options after the command: people type them where they think of them."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            accept_global_options(command)
+            continue
+        command.params += [
+            click.Option(
+                ["--project"],
+                type=click.Path(file_okay=False),
+                expose_value=False,
+                callback=_set_project,
+                help="Project directory (as before the command).",
+            ),
+            click.Option(
+                ["--store"],
+                expose_value=False,
+                callback=_set_store,
+                help="oxigraph:PATH, memory: or sparql:URL (as before the command).",
+            ),
+        ]
 
 
 @main.command()
@@ -76,8 +166,8 @@ def main(ctx: click.Context, project: str | None, store: str | None) -> None:
 @reports_errors
 def build(obj: Context, no_store: bool) -> None:
     """Compile ontology, corpus and bibliography into build/partnergraph.ttl and load the store."""
-    descriptor = resolve_descriptor(obj.store_descriptor, obj.project)
-    report = build_project(obj.project, descriptor, load_store=not no_store)
+    with steps(2 if no_store else 3, "building") as step:
+        report = build_project(obj.project, obj.descriptor, load_store=not no_store, on_step=step)
     click.echo("\n".join(report.lines()))
 
 
@@ -88,7 +178,8 @@ def validate(obj: Context) -> None:
     """Check references and the SHACL shapes; exit 1 on any violation."""
     from .validation import validate_project
 
-    violations = validate_project(obj.project)
+    with steps(3, "validating") as step:
+        violations = validate_project(obj.project, on_step=step)
     for violation in violations:
         click.echo(str(violation))
     if violations:
@@ -101,13 +192,13 @@ def validate(obj: Context) -> None:
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
 @click.option("--list", "list_queries", is_flag=True, help="Describe the named queries.")
-@format_option
+@output_options(FORMATS, "table")
 @asserted_option
 @click.pass_obj
 @reports_errors
 def query(
     obj: Context, name: str | None, params: tuple[str, ...], list_queries: bool, fmt: str,
-    asserted_only: bool,
+    out: Path | None, asserted_only: bool,
 ) -> None:  # fmt: skip
     """Run a named query (see --list) or a .rq file."""
     if list_queries or not name:
@@ -128,15 +219,15 @@ def query(
     named = find_query(name, obj.project)
     with obj.open_store() as store:
         result = run_query(store, named, bound, include_inferred=not asserted_only)
-    click.echo(render(result, fmt))
+    emit(render(result, fmt), out)
 
 
 @main.command()
-@format_option
+@output_options(FORMATS, "table")
 @asserted_option
 @click.pass_obj
 @reports_errors
-def stats(obj: Context, fmt: str, asserted_only: bool) -> None:
+def stats(obj: Context, fmt: str, out: Path | None, asserted_only: bool) -> None:
     """Counts by class, by reviewed document and by polarity."""
     from .stats import graph_stats
 
@@ -154,7 +245,7 @@ def push(obj: Context) -> None:
     """Load the built graph (and inferences) into the store given by --store."""
     from .push import push_build
 
-    with obj.open_store() as store:
+    with obj.open_target_store() as store:
         counts = push_build(obj.project, store)
     click.echo(f"pushed to {store.descriptor}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -178,49 +269,41 @@ def bib_check(obj: Context) -> None:
 
 
 @bib.command("export")
-@click.option("--format", "fmt", type=click.Choice(["bibtex", "csljson"]), default="bibtex")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
+@output_options(("bibtex", "csljson"), "bibtex")
 @click.pass_obj
 @reports_errors
 def bib_export(obj: Context, fmt: str, out: Path | None) -> None:
     """Write every work as BibTeX or CSL-JSON."""
     from .bibexport import EXPORTERS
 
-    text = EXPORTERS[fmt](load_sources(obj.project).works)
-    if out:
-        write_atomically(out, text.encode("utf-8"))
-    else:
-        click.echo(text, nl=False)
+    emit(EXPORTERS[fmt](load_sources(obj.project).works).rstrip("\n"), out)
 
 
 @main.command()
 @click.argument("concept")
-@format_option
+@output_options(FORMATS, "table")
 @click.pass_obj
 @reports_errors
-def evidence(obj: Context, concept: str, fmt: str) -> None:
+def evidence(obj: Context, concept: str, fmt: str, out: Path | None) -> None:
     """The evidence profile of CONCEPT (slug or label) and its claims, grouped by polarity."""
     from .evidence import collect_evidence
     from .evidence_output import render_evidence
 
     with obj.open_store() as store:
-        click.echo(render_evidence(collect_evidence(store, obj.project, concept), fmt))
+        emit(render_evidence(collect_evidence(store, obj.project, concept), fmt), out)
 
 
 @main.command()
 @click.argument("concepts", nargs=-1)
 @click.option("--class", "cls", help="Every concept of this class with claims, e.g. Barrier.")
 @click.option("--query", help="The concepts a named query returns.")
-@click.option(
-    "--format", "fmt", type=click.Choice(("markdown", "html", "docx")), default="markdown", show_default=True
-)
+@output_options(("markdown", "html", "docx"), "markdown", out_required=True)
 @click.option(
     "--style",
     default="apa",
     show_default=True,
     help="CSL style name (e.g. harvard-cite-them-right) or .csl file.",
 )
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 @click.pass_obj
 @reports_errors
 def summary(
@@ -259,12 +342,7 @@ def summary(
 @click.option(
     "--count", "measure", type=click.Choice(("claims", "works")), default="claims", show_default=True
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(("csv", "markdown", "html")), default="csv", show_default=True
-)
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
-)
+@output_options(("csv", "markdown", "html"), "csv")
 @click.pass_obj
 @reports_errors
 def matrix(obj: Context, dimension: str, measure: str, fmt: str, out: Path | None) -> None:
@@ -273,19 +351,14 @@ def matrix(obj: Context, dimension: str, measure: str, fmt: str, out: Path | Non
 
     with obj.open_store() as store:
         text = RENDERERS[fmt](build_matrix(store, obj.project, dimension, measure))
-    if out:
-        write_atomically(out, text.encode("utf-8"))
-    else:
-        click.echo(text)
+    emit(text, out)
 
 
 @main.command()
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file to write."
-)
+@output_options(("html",), "html", out_required=True)
 @click.pass_obj
 @reports_errors
-def viz(obj: Context, out: Path) -> None:
+def viz(obj: Context, fmt: str, out: Path) -> None:
     """The evidence graph as one self-contained HTML file that opens offline."""
     from .evidence_graph import build_graph
     from .viz_html import network_data, render_page
@@ -304,16 +377,25 @@ def viz(obj: Context, out: Path) -> None:
 def serve(obj: Context, host: str, port: int) -> None:
     """A local web explorer over the built store: graph, concept and work pages, gap map, SPARQL."""
     from .explorer import make_server
+    from .serve_lock import serving
 
     with obj.open_store() as store:
-        server = make_server(obj.project, store, host, port)
-        click.echo(f"partnergraph explorer on http://{host}:{server.server_port}/ (Ctrl-C stops it)")
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+            server = make_server(obj.project, store, host, port)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(f"port {port} is in use; try --port {port + 1}") from exc
+            raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        url = f"http://{host}:{server.server_port}/"
+        store_path = getattr(store, "path", None)
+        with serving(store_path, url) if store_path else contextlib.nullcontext():
+            click.echo(f"partnergraph explorer on {url} (Ctrl-C stops it)")
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                server.server_close()
 
 
 _TEXTS_OPTION = click.option(
@@ -360,6 +442,9 @@ def reason(obj: Context) -> None:
     """Run HermiT and the counting rules; write inferences as their own graph."""
     from .reasoning import reason as run_reasoning
 
-    with obj.open_store() as store:
-        report = run_reasoning(obj.project, store)
+    with obj.open_store() as store, steps(4, "reasoning") as step:
+        report = run_reasoning(obj.project, store, on_step=step)
     click.echo("\n".join(report.lines()))
+
+
+accept_global_options(main)

@@ -14,6 +14,7 @@ on the command line becomes an RDF term: `concept` (a slug), `work` (a cite key)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,13 @@ class Parameter:
     default: str | None
     doc: str
 
-    def to_term(self, value: str) -> Identifier:
+    def to_term(self, value: str, find_concept: Callable[[str], str] | None = None) -> Identifier:
+        """`find_concept` turns what a person typed (slug, label, alternative label) into
+        the concept's IRI, as `evidence` does; without it a value is a slug."""
         if self.type == "concept":
-            return URIRef(value) if "://" in value else concept_iri(value)
+            if "://" in value:
+                return URIRef(value)
+            return URIRef(find_concept(value)) if find_concept else concept_iri(value)
         if self.type == "work":
             return URIRef(value) if "://" in value else work_iri(value)
         if self.type == "iri":
@@ -63,7 +68,9 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     text: str
 
-    def bindings(self, given: dict[str, str]) -> dict[str, Identifier]:
+    def bindings(
+        self, given: dict[str, str], find_concept: Callable[[str], str] | None = None
+    ) -> dict[str, Identifier]:
         known = {p.name: p for p in self.parameters}
         for name in given:
             if name not in known:
@@ -75,7 +82,7 @@ class NamedQuery:
         for p in self.parameters:
             value = given.get(p.name, p.default)
             if value is not None:
-                bound[p.name] = p.to_term(value)
+                bound[p.name] = p.to_term(value, find_concept)
         return bound
 
 
@@ -132,9 +139,12 @@ def run_query(
     *,
     include_inferred: bool = True,
 ) -> QueryResult:
-    """Run with the standard prefixes declared, so query files may use them unprefixed."""
+    """Run with the standard prefixes declared, so query files may use them unprefixed;
+    concept parameters are looked up as `evidence` looks them up."""
+    from .concepts import find_concept
+
     return store.select(
         sparql_prologue() + query.text,
-        query.bindings(params or {}),
+        query.bindings(params or {}, lambda text: find_concept(store, text).iri),
         include_inferred=include_inferred,
     )

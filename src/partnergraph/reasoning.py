@@ -18,6 +18,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,22 +191,28 @@ def run_rules(store: ox.Store, project: Project) -> list[ox.Triple]:
     return inferred
 
 
-def reason(project: Project, store: Store | None = None) -> ReasoningReport:
+def reason(
+    project: Project, store: Store | None = None, on_step: Callable[[str], None] | None = None
+) -> ReasoningReport:
     """Infer over the last build; write `build/inferred.ttl` and load it into `store`."""
+    step = on_step or (lambda _name: None)
     if not project.graph_file.is_file():
         raise StoreError(
             f"{project.relative(project.graph_file)} does not exist: run `partnergraph build` first"
         )
     seconds: dict[str, float] = {}
+    step("read the build")
     start = time.perf_counter()
     graph = ox.Store()
     graph.bulk_load(path=str(project.graph_file), format=ox.RdfFormat.TURTLE)
     seconds["read"] = time.perf_counter() - start
 
+    step("HermiT")
     start = time.perf_counter()
     hermit, hermit_input_size = run_hermit(graph)
     seconds["HermiT"] = time.perf_counter() - start
 
+    step("SPARQL rules")
     start = time.perf_counter()
     hermit_new = [
         quad.triple
@@ -220,6 +227,7 @@ def reason(project: Project, store: Store | None = None) -> ReasoningReport:
     inferred = as_rdflib(hermit_new + rules)
     write_atomically(project.inferred_file, serialize_turtle(inferred))
     if store is not None:
+        step("load the store")
         start = time.perf_counter()
         store.replace_graph(INFERRED_GRAPH, project.inferred_file)
         seconds["load"] = time.perf_counter() - start

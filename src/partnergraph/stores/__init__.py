@@ -28,6 +28,7 @@ __all__ = [
     "Store",
     "Term",
     "open_store",
+    "require_build",
     "resolve_descriptor",
 ]
 
@@ -37,16 +38,37 @@ def resolve_descriptor(descriptor: str | None, project: Project) -> str:
     return descriptor or os.environ.get(STORE_ENV) or project.default_store
 
 
-def open_store(descriptor: str, project: Project | None = None) -> Store:
+def open_store(descriptor: str, project: Project | None = None, create: bool = False) -> Store:
     """A store for the descriptor. A `memory:` store starts with the project's last build
-    loaded, since it lives only as long as the process that opened it."""
+    loaded, since it lives only as long as the process that opened it. An Oxigraph path
+    that holds no store is an error unless `create` (only `build` makes stores), so a
+    mistyped path never leaves an empty store behind that answers "0 rows"."""
     scheme, sep, arg = descriptor.partition(":")
     if not sep or scheme not in BACKENDS:
         raise StoreError(f"unknown store descriptor '{descriptor}': use oxigraph:PATH, memory: or sparql:URL")
     if scheme in {"oxigraph", "sparql"} and not arg:
         raise StoreError(f"the descriptor '{descriptor}' needs a {'path' if scheme == 'oxigraph' else 'URL'}")
     module_name, class_name = BACKENDS[scheme]
-    store: Store = getattr(importlib.import_module(module_name), class_name)(arg)
+    backend = getattr(importlib.import_module(module_name), class_name)
+    store: Store = backend(arg, create=True) if scheme == "oxigraph" and create else backend(arg)
     if scheme == "memory" and project is not None and project.graph_file.is_file():
         store.load_build(project.graph_file, project.inferred_file)
     return store
+
+
+def require_build(project: Project, descriptor: str) -> None:
+    """Before a reader opens the project's own store or `memory:`: is there a build?
+
+    Without it a reader would answer "no concept called 'trust'" or "(0 rows)", which
+    sends a new user looking for a mistake in the wrong place."""
+    if descriptor.startswith("sparql:"):
+        return
+    if descriptor not in (project.default_store, "memory:") and not descriptor.startswith("memory:"):
+        return
+    if not project.graph_file.is_file():
+        hint = (
+            ""
+            if (project.root / "corpus").is_dir()
+            else " (this folder has no corpus/: run it in a project folder or pass --project DIR)"
+        )
+        raise StoreError(f"no build found in {project.root} — run `partnergraph build`{hint}")

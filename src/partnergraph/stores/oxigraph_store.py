@@ -1,4 +1,11 @@
-"""The default store: embedded Oxigraph on disk, queried through pyoxigraph itself."""
+"""The default store: embedded Oxigraph on disk, queried through pyoxigraph itself.
+
+Readers open the store read-only, so any number of them (`evidence` in one terminal,
+`serve` in another) run side by side; RocksDB allows only one writer, so the store
+reopens itself read-write on the first write (`build`, `reason`, `push`), and a
+writer that finds the lock taken says who holds it instead of printing RocksDB's
+"No locks available".
+"""
 
 from __future__ import annotations
 
@@ -23,23 +30,56 @@ def from_oxigraph(node: object) -> Term | None:
     raise TypeError(f"unexpected RDF term {node!r}")
 
 
+def is_oxigraph_store(path: Path) -> bool:
+    """RocksDB writes CURRENT when it creates a database; an empty folder is no store."""
+    return (path / "CURRENT").is_file()
+
+
 class OxigraphStore(Store):
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, create: bool = False) -> None:
         self.descriptor = f"oxigraph:{path}"
         self.path = Path(path)
+        self._writable = False
+        if is_oxigraph_store(self.path):
+            try:
+                self._store = ox.Store.read_only(str(self.path))
+            except OSError as exc:
+                raise StoreError(f"cannot open the Oxigraph store at {path}: {exc}") from exc
+        elif create:
+            self._open_writable()
+        else:
+            raise StoreError(
+                f"no Oxigraph store at {path} — run `partnergraph build` to make one, "
+                "or give the path of an existing store with --store oxigraph:PATH"
+            )
+
+    def _open_writable(self) -> None:
+        if self._writable:
+            return
+        from ..serve_lock import refuse_if_served
+
+        refuse_if_served(self.path)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path))
         except OSError as exc:
-            raise StoreError(f"cannot open the Oxigraph store at {path}: {exc}") from exc
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the Oxigraph store at {self.path} is being written by another process "
+                    "(another `partnergraph build`, `reason` or `push`?); wait for it and try again"
+                ) from exc
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}") from exc
+        self._writable = True
 
     def replace_graph(self, graph: URIRef, turtle: Path) -> None:
+        self._open_writable()
         name = ox.NamedNode(str(graph))
         self._store.clear_graph(name)
         self._store.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE, to_graph=name)
         self._store.flush()
 
     def clear_graph(self, graph: URIRef) -> None:
+        self._open_writable()
         self._store.clear_graph(ox.NamedNode(str(graph)))
 
     def _select(self, sparql: str, include_inferred: bool) -> QueryResult:

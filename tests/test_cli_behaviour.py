@@ -1,0 +1,249 @@
+"""Commands behave as people type them: options where they put them, formats by the
+names they know, and first errors that say what to do next."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import copy_fixture, free_port
+
+from partnergraph import Project, build
+from partnergraph.cli import main
+
+CLI = [sys.executable, "-m", "partnergraph"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+# -- global options after the command ---------------------------------------------------
+
+
+def test_store_and_project_after_the_command(built: Project) -> None:
+    code, out, err = run("evidence", "power imbalance", "--store", "memory:", "--project", str(built.root))
+    assert code == 0, err
+    assert "Power imbalance" in out
+
+
+def test_push_takes_store_after_the_command(built: Project, tmp_path: Path) -> None:
+    target = tmp_path / "pushed"
+    code, out, err = run("push", "--project", str(built.root), "--store", f"oxigraph:{target}")
+    assert code == 0, err
+    assert out.startswith(f"pushed to oxigraph:{target}: asserted ")
+
+
+# -- formats by their usual names, and from --out -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "starts"), [("bib", "@"), ("bibtex", "@"), ("csl", "["), ("csljson", "["), ("json", "[")]
+)
+def test_bib_export_format_names(built: Project, given: str, starts: str) -> None:
+    code, out, err = run("--project", str(built.root), "bib", "export", "--format", given)
+    assert code == 0, err
+    assert out.lstrip().startswith(starts)
+
+
+def test_format_is_read_from_the_extension(built: Project, tmp_path: Path) -> None:
+    out_file = tmp_path / "power.json"
+    code, _, err = run("--project", str(built.root), "evidence", "power-imbalance", "-o", str(out_file))
+    assert code == 0, err
+    assert json.loads(out_file.read_text())["concept"]["slug"] == "power-imbalance"
+    bib = tmp_path / "works.bib"
+    assert run("--project", str(built.root), "bib", "export", "-o", str(bib))[0] == 0
+    assert bib.read_text().startswith("@")
+    csl = tmp_path / "works.json"
+    assert run("--project", str(built.root), "bib", "export", "-o", str(csl))[0] == 0
+    assert isinstance(json.loads(csl.read_text()), list)
+
+
+def test_markdown_alias_for_summaries(built: Project, tmp_path: Path) -> None:
+    out_file = tmp_path / "s.md"
+    code, _, err = run(
+        "--project", str(built.root), "summary", "power-imbalance", "--format", "md", "-o", str(out_file)
+    )
+    assert code == 0, err
+    assert out_file.read_text().startswith("---")
+
+
+def test_a_format_that_contradicts_the_extension_is_an_error(built: Project, tmp_path: Path) -> None:
+    out_file = tmp_path / "power.json"
+    code, _, err = run(
+        "--project", str(built.root), "evidence", "power-imbalance", "--format", "csv", "-o", str(out_file)
+    )
+    assert code == 1
+    assert "--format csv does not match 'power.json'" in err
+    assert not out_file.exists()
+
+
+def test_a_missing_output_folder_is_an_error(built: Project, tmp_path: Path) -> None:
+    out_file = tmp_path / "no" / "such" / "map.html"
+    code, _, err = run("--project", str(built.root), "matrix", "-o", str(out_file))
+    assert code == 1
+    assert f"{out_file.parent} does not exist" in err
+    assert not (tmp_path / "no").exists()
+
+
+def test_an_unknown_extension_asks_for_a_format(built: Project, tmp_path: Path) -> None:
+    code, _, err = run("--project", str(built.root), "matrix", "-o", str(tmp_path / "map.xlsx"))
+    assert code == 1
+    assert "cannot tell the format from 'map.xlsx'" in err
+
+
+# -- no build, wrong folder, wrong store ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evidence", "trust"],
+        ["query", "barriers-backed-by-works"],
+        ["stats"],
+        ["matrix"],
+        ["concepts"],
+        ["summary", "trust", "-o", "x.md"],
+    ],
+)
+def test_reader_commands_without_a_build(mini: Project, command: list[str]) -> None:
+    code, out, err = run("--project", str(mini.root), *command)
+    assert code == 1
+    assert f"no build found in {mini.root} — run `partnergraph build`" in err
+    assert not mini.build_dir.exists(), "a reader must not create build/store"
+
+
+def test_the_wrong_folder_says_so(tmp_path: Path) -> None:
+    code, _, err = run("--project", str(tmp_path), "evidence", "trust")
+    assert code == 1
+    assert "no build found" in err and "this folder has no corpus/" in err
+    assert not (tmp_path / "build").exists()
+
+
+def test_an_oxigraph_path_that_holds_no_store(built: Project, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    code, _, err = run("--project", str(built.root), "--store", f"oxigraph:{missing}", "stats")
+    assert code == 1
+    assert f"no Oxigraph store at {missing}" in err
+    assert not missing.exists()
+
+
+# -- concept parameters as people type them ------------------------------------------------
+
+
+def test_query_concept_parameter_takes_a_label(built: Project) -> None:
+    by_slug = run(
+        "--project", str(built.root), "query", "evidence-for-concept", "-p", "concept=power-imbalance"
+    )
+    by_label = subprocess.run(
+        [*CLI, "--project", str(built.root), "query", "evidence-for-concept", "-p", "concept=Power Imbalance"],
+        capture_output=True,
+        text=True,
+    )
+    assert by_label.returncode == 0, by_label.stderr
+    assert by_label.stdout.strip() == by_slug[1].strip()
+    assert "(2 rows)" in by_label.stdout
+    assert by_label.stderr == "", "no rdflib warning about a malformed IRI"
+
+
+# -- serve shares the store, and says when the port is taken ----------------------------------
+
+
+@pytest.fixture
+def serving(mini: Project) -> Iterator[tuple[Project, int]]:
+    build(mini)
+    port = free_port()
+    process = subprocess.Popen(
+        [*CLI, "--project", str(mini.root), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"serve did not start: {process.stderr.read() if process.stderr else ''}")
+            time.sleep(0.2)
+    try:
+        yield mini, port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_readers_work_while_serve_runs(serving: tuple[Project, int]) -> None:
+    project, _port = serving
+    code, out, err = run("--project", str(project.root), "evidence", "power-imbalance")
+    assert code == 0, err
+    assert "Power imbalance" in out
+    code, _, err = run("--project", str(project.root), "stats")
+    assert code == 0, err
+
+
+def test_build_while_serve_runs_refuses_and_changes_nothing(serving: tuple[Project, int]) -> None:
+    project, port = serving
+    before = project.graph_file.read_bytes()
+    (project.concepts_file).write_text(project.concepts_file.read_text() + "\n")
+    code, _, err = run("--project", str(project.root), "build")
+    assert code == 1
+    assert "`partnergraph serve`" in err and f"127.0.0.1:{port}" in err and "stop it" in err
+    assert project.graph_file.read_bytes() == before
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/concept/power-imbalance", timeout=10) as reply:
+        assert reply.status == 200
+
+
+def test_serve_on_a_busy_port(serving: tuple[Project, int]) -> None:
+    project, port = serving
+    result = subprocess.run(
+        [*CLI, "--project", str(project.root), "serve", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"port {port} is in use; try --port {port + 1}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- progress on a terminal, silence in a pipe --------------------------------------------------
+
+
+def test_build_is_quiet_when_piped(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path / "mini")
+    result = subprocess.run([*CLI, "--project", str(project.root), "build"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
+def test_build_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path / "mini")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child runs the command with a terminal as stdout and stderr
+        os.execv(sys.executable, [*CLI, "--project", str(project.root), "build"])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert "building" in screen and "compile" in screen
+    assert "3/3" in screen
