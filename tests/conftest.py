@@ -44,6 +44,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return project
 
 
+@pytest.fixture(scope="session")
+def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The repository's own seed corpus, copied and built once for the session. Read only."""
+    root = tmp_path_factory.mktemp("seed-corpus") / "project"
+    for part in ("ontology", "corpus", "bibliography", "queries"):
+        shutil.copytree(REPO / part, root / part)
+    project = Project.locate(root)
+    build(project)
+    return project
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

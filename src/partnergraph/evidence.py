@@ -6,6 +6,12 @@ citation, the quote and where it was read) and a profile: how many distinct work
 reviewed documents and kinds of evidence stand behind it, whether they agree, which
 works are known only second-hand, and the years they span.
 
+Claims are listed strongest first, grouped by the work that asserts them: works
+whose strongest claim is an empirical study or a review come before those known
+through testimony, analysis or guidance (`KIND_STRENGTH`), and among equals the newest
+work comes first, because a reader weighing the evidence asks first what is known
+now; undated works come last, as their place in time is unknown.
+
 The profile ends in a confidence grade inspired by GRADE-CERQual's *adequacy*
 (how much evidence) and *coherence* (how consistent it is). The grade is a rule over
 counts, not an appraisal of the studies: partnergraph has not read them, only what
@@ -19,7 +25,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from .concepts import ConceptRef, find_concept
-from .names import WorkName, short_citation, work_names
+from .names import WorkName, plural, short_citation, work_names
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
@@ -33,6 +39,20 @@ KIND_NAMES = {
     "TheoryEvidence": "theory",
     "AuthorAnalysis": "author analysis",
 }
+KIND_STRENGTH = (
+    "empirical study",
+    "review",
+    "participant testimony",
+    "author analysis",
+    "practice guidance",
+    "theory",
+)
+"""Kinds of evidence, strongest first: what a study observed before what someone advises."""
+
+
+def kind_rank(kind: str | None) -> int:
+    """A kind's place in `KIND_STRENGTH`; an unstated kind ranks last."""
+    return KIND_STRENGTH.index(kind) if kind in KIND_STRENGTH else len(KIND_STRENGTH)
 
 
 @dataclass
@@ -62,12 +82,46 @@ class EvidenceClaim:
     kind: str | None
     reviewed_in_name: str = ""
     """The reviewed document's short citation ('Wallace, 2010'); `reviewed_in` is its key."""
+    via_names: list[str] = field(default_factory=list)
+    """Short citations of the `via` works, in the same order."""
 
     def citation(self) -> str:
         """The short citation of every asserting work, pages where there is one work."""
         pages = self.pages if len(self.works) == 1 else None
         text = "; ".join(w.short(pages) for w in self.works)
-        return f"{text} (as cited in {', '.join(self.via)})" if self.via else text
+        via = self.via_names or self.via
+        return f"{text} (as cited in {', '.join(via)})" if via else text
+
+
+@dataclass
+class WorkGroup:
+    """The claims one work (or one set of co-asserting works) makes, strongest first."""
+
+    works: list[Citation]
+    claims: list[EvidenceClaim]
+
+    def heading(self) -> str:
+        return "; ".join(w.short() for w in self.works)
+
+    def newest_year(self) -> int | None:
+        years = [int(w.year[:4]) for w in self.works if w.year and w.year[:4].isdigit()]
+        return max(years) if years else None
+
+    def rank(self) -> tuple[int, int, str]:
+        """Strongest kind first, then newest first, undated last, then by name."""
+        year = self.newest_year()
+        return (min(kind_rank(c.kind) for c in self.claims), -year if year else 1, self.heading())
+
+
+def group_by_work(claims: list[EvidenceClaim]) -> list[WorkGroup]:
+    """Claims under the works that assert them, the strongest works first (module docstring)."""
+    groups: dict[tuple[str, ...], WorkGroup] = {}
+    for claim in claims:
+        key = tuple(w.key for w in claim.works)
+        groups.setdefault(key, WorkGroup(claim.works, [])).claims.append(claim)
+    for group in groups.values():
+        group.claims.sort(key=lambda c: (kind_rank(c.kind), c.reviewed_in_name, c.claim_id))
+    return sorted(groups.values(), key=WorkGroup.rank)
 
 
 @dataclass
@@ -82,6 +136,8 @@ class Profile:
     coherence: str
     grade: str
     reasons: list[str] = field(default_factory=list)
+    secondary_only_names: list[str] = field(default_factory=list)
+    """Short citations of the `secondary_only` works, in the same order."""
 
 
 @dataclass
@@ -96,6 +152,10 @@ class Evidence:
             groups[claim.polarity].append(claim)
         return {p: c for p, c in groups.items() if c}
 
+    def by_polarity_and_work(self) -> dict[str, list[WorkGroup]]:
+        """What a reader scans: each polarity's claims under their works, strongest first."""
+        return {p: group_by_work(claims) for p, claims in self.by_polarity().items()}
+
     def as_dict(self) -> dict[str, object]:
         return {
             "concept": asdict(self.concept),
@@ -104,8 +164,11 @@ class Evidence:
         }
 
 
-def collect_evidence(store: Store, project: Project, concept: str) -> Evidence:
-    ref = find_concept(store, concept)
+def collect_evidence(
+    store: Store, project: Project, concept: str, *, allow_category: bool = False
+) -> Evidence:
+    """Every claim about the concept, ordered by polarity, then work strength (module docstring)."""
+    ref = find_concept(store, concept, allow_category=allow_category)
     rows = run_query(store, find_query("claims-about-concept", project), {"concept": ref.iri}).dicts()
     names = work_names(store)
     claims: dict[str, EvidenceClaim] = {}
@@ -130,7 +193,13 @@ def collect_evidence(store: Store, project: Project, concept: str) -> Evidence:
             claim.works.append(Citation(key, _opt(row["authors"]), _opt(row["year"]), _name(names, key)))
         if row["via"] and str(row["via"]) not in claim.via:
             claim.via.append(str(row["via"]))
-    ordered = sorted(claims.values(), key=lambda c: (POLARITY_ORDER.index(c.polarity), c.claim_id))
+            claim.via_names.append(_name(names, str(row["via"])))
+    ordered = [
+        claim
+        for polarity in POLARITY_ORDER
+        for group in group_by_work([c for c in claims.values() if c.polarity == polarity])
+        for claim in group.claims
+    ]
     return Evidence(ref, ordered, profile(ordered))
 
 
@@ -180,8 +249,9 @@ def grade(
         share = max(enabling, hindering) / directional
         coherence = "consistent" if share >= 0.8 else "mostly consistent" if share >= 0.6 else "contested"
     reasons = [
-        f"adequacy {adequacy}: {works} distinct work(s) in {documents} reviewed document(s)",
-        f"coherence {coherence}: {enabling} enabling, {hindering} hindering claim(s)",
+        f"adequacy {adequacy}: {plural(works, 'distinct work')} in {plural(documents, 'reviewed document')}",
+        f"coherence {coherence}: {plural(enabling, 'enabling claim')}, "
+        f"{plural(hindering, 'hindering claim')}",
     ]
     level = {"substantial": 0, "moderate": 1, "thin": 2}[adequacy]
     level += {"consistent": 0, "not directional": 0, "mostly consistent": 1, "contested": 2}[coherence]
@@ -205,6 +275,7 @@ def profile(claims: list[EvidenceClaim]) -> Profile:
     for c in claims:
         kinds[c.kind or "unstated"] += 1
         polarity[c.polarity] += 1
+    names = {w.key: w.name or w.key for w in works.values()}
     years = sorted(int(w.year[:4]) for w in works.values() if w.year and w.year[:4].isdigit())
     documents = {c.reviewed_in for c in claims}
     adequacy, coherence, level, reasons = grade(
@@ -213,7 +284,7 @@ def profile(claims: list[EvidenceClaim]) -> Profile:
     return Profile(
         works=len(works),
         reviewed_documents=len(documents),
-        evidence_kinds=dict(sorted(kinds.items())),
+        evidence_kinds=dict(sorted(kinds.items(), key=lambda item: (kind_rank(item[0]), item[0]))),
         polarity={p: polarity[p] for p in POLARITY_ORDER if polarity.get(p)},
         secondary_only=sorted(set(works) - first_hand),
         years=(years[0], years[-1]) if years else None,
@@ -221,4 +292,5 @@ def profile(claims: list[EvidenceClaim]) -> Profile:
         coherence=coherence,
         grade=level,
         reasons=reasons,
+        secondary_only_names=[names[key] for key in sorted(set(works) - first_hand)],
     )
