@@ -1,25 +1,48 @@
-"""Finding a concept by what a person types: a slug, a label or a wording a source uses.
+"""Finding a concept or a concept class by what a person types.
 
 Every reader command (evidence, summary, query parameters, the explorer) looks
-concepts up here, so "Mutual trust", "trust" and "TRUST" mean the same everywhere.
+concepts up here, so "Mutual trust", "trust", "TRUST" and the concept's IRI mean the
+same everywhere. A lookup never guesses silently: a category with no claims of its
+own, or a wording two concepts share, is an error that names what to type instead,
+and a miss suggests both the closest spelling and every concept whose names contain
+the word, because researchers type "funding" when the vocabulary says "Short-term and
+uncertain funding".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from rdflib import URIRef
+
 from .errors import QueryError, did_you_mean
-from .namespaces import ID, sparql_prologue
+from .namespaces import ID, PG, sparql_prologue
 from .stores import Store
+
+CONCEPT_PREFIX = str(ID["concept/"])
+SUGGESTIONS = 12
+"""At most this many concepts are listed in one error message; the rest are counted."""
 
 _CONCEPTS = (
     "SELECT ?concept ?slug ?label ?alt ?category WHERE {\n"
     "  ?concept skos:inScheme id:scheme ; skos:prefLabel ?label .\n"
     "  OPTIONAL { ?concept skos:altLabel ?alt }\n"
     "  OPTIONAL { ?concept a pg:Category . BIND(true AS ?category) }\n"
-    f'  BIND(STRAFTER(STR(?concept), "{ID["concept/"]}") AS ?slug)\n'
+    f'  BIND(STRAFTER(STR(?concept), "{CONCEPT_PREFIX}") AS ?slug)\n'
     "}"
 )
+# ?category is bound by a triple pattern before EXISTS reads it, whichever way the
+# store joins the bound value in.
+_MEMBERS = (
+    "SELECT ?slug ?label ?own WHERE {\n"
+    "  ?category skos:prefLabel ?categoryLabel .\n"
+    "  OPTIONAL { ?member skos:broader ?category ; skos:prefLabel ?label .\n"
+    f'    BIND(STRAFTER(STR(?member), "{CONCEPT_PREFIX}") AS ?slug) }}\n'
+    "  BIND(EXISTS { ?claim pg:about ?category } AS ?own)\n"
+    "} ORDER BY LCASE(STR(?label))"
+)
+_CLASSES = "SELECT ?class ?label WHERE { ?class rdfs:subClassOf skos:Concept ; rdfs:label ?label }"
 
 
 @dataclass(frozen=True)
@@ -29,20 +52,156 @@ class ConceptRef:
     label: str
 
 
-def find_concept(store: Store, text: str) -> ConceptRef:
-    """A concept by slug, preferred or alternative label, ignoring case; else a suggestion."""
-    rows = store.select(sparql_prologue() + _CONCEPTS, {}).dicts()
-    # A slug wins over a preferred label, which wins over an alternative label; where two
-    # concepts share a label ("Communication" the factor and the category), the one that
-    # is not a category wins, whatever order the store returns them in.
-    rows.sort(key=lambda row: (row["category"] is not None, str(row["slug"])))
-    names: dict[str, ConceptRef] = {}
-    for field_name in ("slug", "label", "alt"):
-        for row in rows:
-            if row[field_name] is not None:
-                ref = ConceptRef(str(row["concept"]), str(row["slug"]), str(row["label"]))
-                names.setdefault(str(row[field_name]).casefold(), ref)
-    wanted = text.strip().casefold()
-    if wanted in names:
-        return names[wanted]
-    raise QueryError(f"no concept called '{text}' — " + did_you_mean(wanted, names, "corpus/concepts.yaml"))
+@dataclass(frozen=True)
+class ConceptClass:
+    """A pg: concept class: `name` is its local name (Barrier), `label` its reading ('barrier')."""
+
+    iri: str
+    name: str
+    label: str
+
+
+@dataclass
+class _Names:
+    """One concept's names as the scheme holds them, for matching and for messages."""
+
+    ref: ConceptRef
+    category: bool
+    alts: list[str]
+
+    def words(self) -> str:
+        return " ".join([self.ref.slug, self.ref.label, *self.alts]).casefold()
+
+
+def find_concept(store: Store, text: str, *, allow_category: bool = False) -> ConceptRef:
+    """A concept by slug, IRI, preferred or alternative label, ignoring case.
+
+    A slug wins over a preferred label, which wins over an alternative label. Where a
+    factor and a category share a preferred label ("Communication") the factor wins;
+    where two concepts share an alternative label ("governance") the error lists both.
+    A category that no claim is about would show an empty profile, so unless
+    `allow_category` it is an error listing the concepts it groups.
+    """
+    concepts = _all_names(store)
+    wanted = _strip_iri(text.strip()).casefold()
+    for level in ("slug", "label", "alt"):
+        found = [c for c in concepts.values() if wanted in _level_names(c, level)]
+        if level == "label" and len(found) > 1:
+            found = [c for c in found if not c.category] or found
+        if len(found) > 1:
+            raise QueryError(_ambiguous(text, found))
+        if found:
+            if found[0].category and not allow_category:
+                _refuse_empty_category(store, text, found[0].ref)
+            return found[0].ref
+    raise QueryError(_missing(text, wanted, concepts))
+
+
+def matches_search(names: str, text: str) -> bool:
+    """Whether every word typed occurs in a concept's names ('funding' in 'Access to funding')."""
+    return all(word in names.casefold() for word in text.casefold().split())
+
+
+def concept_classes(store: Store) -> list[ConceptClass]:
+    """The pg: classes of concepts (Barrier, SuccessFactor ...), as the ontology names them."""
+    rows = store.select(sparql_prologue() + _CLASSES).dicts()
+    classes = {
+        str(r["class"]): ConceptClass(str(r["class"]), str(r["class"]).removeprefix(str(PG)), str(r["label"]))
+        for r in rows
+    }
+    return sorted(classes.values(), key=lambda c: c.name)
+
+
+def resolve_class(store: Store, text: str) -> ConceptClass:
+    """A concept class as people type it: 'barrier', 'BARRIER', 'Barriers', 'success factor',
+    'SuccessFactor' or the class IRI all name pg:Barrier or pg:SuccessFactor."""
+    classes = concept_classes(store)
+    wanted = _squash(text.removeprefix(str(PG)).removeprefix("pg:"))
+    for cls in classes:
+        forms = {_squash(cls.name), _squash(cls.label)}
+        if wanted in forms or wanted in {_plural_form(f) for f in forms}:
+            return cls
+    listing = ", ".join(f"{c.name} ('{c.label}')" for c in classes)
+    raise QueryError(f"no concept class called '{text}' — the classes are {listing}")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s_-]+", "", text).casefold()
+
+
+def _plural_form(squashed: str) -> str:
+    return squashed[:-1] + "ies" if squashed.endswith("y") else squashed + "s"
+
+
+def _all_names(store: Store) -> dict[str, _Names]:
+    concepts: dict[str, _Names] = {}
+    for row in store.select(sparql_prologue() + _CONCEPTS, {}).dicts():
+        iri = str(row["concept"])
+        if iri not in concepts:
+            ref = ConceptRef(iri, str(row["slug"]), str(row["label"]))
+            concepts[iri] = _Names(ref, row["category"] is not None, [])
+        if row["alt"] is not None and str(row["alt"]) not in concepts[iri].alts:
+            concepts[iri].alts.append(str(row["alt"]))
+    # The store returns rows in no fixed order; messages list concepts by slug.
+    return dict(sorted(concepts.items(), key=lambda item: item[1].ref.slug))
+
+
+def _strip_iri(text: str) -> str:
+    """The slug of a concept given as its IRI (<...> or not) or as id:concept/slug."""
+    bare = text.removeprefix("<").removesuffix(">")
+    for prefix in (CONCEPT_PREFIX, "id:concept/"):
+        if bare.startswith(prefix):
+            return bare.removeprefix(prefix)
+    return text
+
+
+def _level_names(concept: _Names, level: str) -> set[str]:
+    if level == "slug":
+        return {concept.ref.slug.casefold()}
+    if level == "label":
+        return {concept.ref.label.casefold()}
+    return {alt.casefold() for alt in concept.alts}
+
+
+def _listing(refs: list[ConceptRef]) -> list[str]:
+    """'  slug  Label' lines, the slug being what to type; long lists end in a count."""
+    width = max((len(r.slug) for r in refs[:SUGGESTIONS]), default=0)
+    lines = [f"  {r.slug.ljust(width)}  {r.label}" for r in refs[:SUGGESTIONS]]
+    if len(refs) > SUGGESTIONS:
+        lines.append(f"  … and {len(refs) - SUGGESTIONS} more")
+    return lines
+
+
+def _ambiguous(text: str, found: list[_Names]) -> str:
+    head = f"'{text}' names {len(found)} concepts — type the slug of the one you mean:"
+    return "\n".join([head, *_listing([c.ref for c in found])])
+
+
+def _refuse_empty_category(store: Store, text: str, category: ConceptRef) -> None:
+    rows = store.select(sparql_prologue() + _MEMBERS, {"category": URIRef(category.iri)}).dicts()
+    if any(r["own"] is not None and r["own"].to_python() is True for r in rows):
+        return
+    members = [
+        ConceptRef(CONCEPT_PREFIX + str(r["slug"]), str(r["slug"]), str(r["label"]))
+        for r in rows
+        if r["slug"] is not None
+    ]
+    head = (
+        f"'{text}' is the category {category.label} ({category.slug}), which no claim is about; "
+        f"it groups {len(members)} concepts — type one of them:"
+    )
+    raise QueryError("\n".join([head, *_listing(members)]))
+
+
+def _missing(text: str, wanted: str, concepts: dict[str, _Names]) -> str:
+    names: dict[str, str] = {}
+    for concept in concepts.values():
+        for level in ("slug", "label", "alt"):
+            for name in _level_names(concept, level):
+                names.setdefault(name, concept.ref.slug)
+    lines = [f"no concept called '{text}' — " + did_you_mean(wanted, names, "corpus/concepts.yaml")]
+    containing = [c.ref for c in concepts.values() if wanted and matches_search(c.words(), wanted)]
+    if containing:
+        lines.append(f"concepts whose names contain '{text.strip()}':")
+        lines += _listing(containing)
+    return "\n".join(lines)

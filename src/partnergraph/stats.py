@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from .output import as_json, render
 from .project import Project
 from .queries import find_query, run_query
 from .stores import QueryResult, Store
@@ -15,3 +18,12 @@ def graph_stats(store: Store, project: Project, include_inferred: bool = True) -
         name: run_query(store, find_query(name, project), include_inferred=include_inferred)
         for name in STATS_QUERIES
     }
+
+
+def render_stats(tables: dict[str, QueryResult], fmt: str) -> str:
+    """All tables as one document: titled tables, CSV sections under '# title' lines, or
+    one JSON object {title: rows}, so `stats --format json` parses as a whole."""
+    if fmt == "json":
+        document = {title: json.loads(as_json(result))["rows"] for title, result in tables.items()}
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    return "\n\n".join(f"# {title}\n{render(result, fmt)}" for title, result in tables.items())
