@@ -9,13 +9,12 @@ expected values are read off the documents, not off the build.
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from partnergraph import Project, build, find_query, load_sources, open_store, run_query
+from partnergraph import Project, find_query, load_sources, open_store, run_query
 from partnergraph.validation import validate_project
 from partnergraph.verify import verify_quotes
 
@@ -31,13 +30,8 @@ REVIEWED = (
 
 
 @pytest.fixture(scope="module")
-def seed(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = tmp_path_factory.mktemp("seed") / "project"
-    for part in ("ontology", "corpus", "bibliography", "queries"):
-        shutil.copytree(REPO / part, root / part)
-    project = Project.locate(root)
-    build(project)
-    return project
+def seed(seed_corpus: Project) -> Project:
+    return seed_corpus
 
 
 def works_backing(project: Project, concept: str) -> set[str]:
