@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
 import bibtexparser
 from click.testing import CliRunner
@@ -75,7 +77,7 @@ def test_export_csljson(mini: Project) -> None:
     assert items["wallace2010"]["type"] == "thesis"
     assert items["wallace2010"]["publisher"] == "University of Chester"
     assert "title" not in items["cairns2006"]  # nothing invented for a minimal record
-    assert items["cairns2006"]["author"] == [{"family": "Cairns"}]
+    assert items["cairns2006"]["author"] == [{"family": "Cairns"}, {"literal": "others"}]
 
 
 def test_csl_names() -> None:
@@ -84,7 +86,7 @@ def test_csl_names() -> None:
         {"family": "Taylor", "given": "M."},
     ]
     assert csl_names("Kathleen Wallace") == [{"family": "Wallace", "given": "Kathleen"}]
-    assert csl_names("Jones and others") == [{"family": "Jones"}]
+    assert csl_names("Jones and others") == [{"family": "Jones"}, {"literal": "others"}]
     assert csl_names("{Improvement and Development Agency}") == [
         {"literal": "Improvement and Development Agency"}
     ]
@@ -152,3 +154,20 @@ def test_pg_distinct_also_keeps_apart_two_works_of_one_title(mini: Project) -> N
     bib.write_text(bib.read_text().replace("@misc{two2011,", "@misc{two2011,\n  pg-distinct = {one2009},"))
     code, out = run(mini, "bib", "check")
     assert code == 0, out
+
+
+def test_et_al_is_recorded_as_pandoc_records_it(tmp_path: Path) -> None:
+    """BibTeX's `and others` (the source named only the first author) is the final
+    literal name 'others' in CSL-JSON, exactly what Pandoc's own BibTeX reader makes of
+    it, so the number of authors stays unknown rather than becoming one."""
+    bib = tmp_path / "w.bib"
+    bib.write_text(
+        "@misc{a, author = {Lewicki and others}, year = {1998}}\n"
+        "@misc{b, author = {Cairns, B. and Harris, J. and others}, year = {2010}}\n"
+    )
+    pandoc = subprocess.run(
+        ["pandoc", "--from=bibtex", "--to=csljson", str(bib)], capture_output=True, text=True, check=True
+    )
+    by_pandoc = {item["id"]: item["author"] for item in json.loads(pandoc.stdout)}
+    assert csl_names("Lewicki and others") == by_pandoc["a"]
+    assert csl_names("Cairns, B. and Harris, J. and others") == by_pandoc["b"]

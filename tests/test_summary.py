@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 import bibtexparser
 import docx
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from partnergraph import Project, find_query, open_store, run_query
@@ -33,6 +35,16 @@ def graph_works(project: Project, concepts: tuple[str, ...]) -> set[str]:
             rows = run_query(store, find_query("claims-about-concept", project), {"concept": concept}).dicts()
             keys |= {str(r["citeKey"]) for r in rows}
     return keys
+
+
+def page_text(markup: str) -> str:
+    """What a reader sees of some HTML: tags dropped, entities decoded, whitespace normalised."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+def reference_entries(page: str) -> list[str]:
+    """The reference list of an HTML summary, each entry as text."""
+    return [page_text(e) for e in re.findall(r'<div id="ref-[^"]+"[^>]*>(.*?)</div>', page, re.S)]
 
 
 def needs(tool: str) -> str:
@@ -62,7 +74,9 @@ def test_markdown_cites_exactly_the_works_the_graph_holds(built: Project, markdo
     assert {e.key for e in bib.entries} == cited
     csl = json.loads(markdown.with_suffix(".json").read_text(encoding="utf-8"))
     assert {item["id"] for item in csl} == cited
-    assert "bibliography: summary.json" in text
+    embedded = yaml.safe_load(text.split("---")[1])
+    assert {item["id"].replace("\\", "") for item in embedded["references"]} == cited
+    assert embedded["csl"] == str(markdown.with_suffix(".csl").resolve())
 
 
 def test_pandoc_renders_the_same_reference_list(markdown: Path, tmp_path: Path) -> None:
@@ -84,9 +98,8 @@ def test_html_in_apa_and_harvard(built: Project, tmp_path: Path, style: str, cit
     code, text = run(built, "summary", *CONCEPTS, "--format", "html", "--style", style, "--out", str(out))
     assert code == 0, text
     page = out.read_text(encoding="utf-8")
-    assert citation in page
-    references = re.findall(r"<p>(.*?)</p>", page.split('class="references"')[1])
-    assert len(references) == len(graph_works(built, CONCEPTS))
+    assert citation in page_text(page)
+    assert len(reference_entries(page)) == len(graph_works(built, CONCEPTS))
 
 
 def test_a_csl_file_and_an_unknown_style(built: Project, tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """`partnergraph bib export`: the bibliography as BibTeX or CSL-JSON.
 
 BibTeX is written by bibtexparser v2 from the entries as they stand; CSL-JSON is
-what citeproc engines (Pandoc, citeproc-py) read best, since their BibTeX readers
-drop fields of reports and grey literature. Only fields the BibTeX holds are
+what citeproc engines read best, since their BibTeX readers drop fields of reports
+and grey literature. Only fields the BibTeX holds are
 written; partnergraph's own fields (`pg-*`) are kept in BibTeX and left out of
 CSL-JSON, where `note` says what was supplied.
 """
@@ -69,16 +69,21 @@ def split_names(raw: str) -> list[str]:
 
 
 def csl_names(value: str) -> list[dict[str, str]]:
-    """BibTeX names ('Surname, Given and Other, G.') as CSL names; 'others' is dropped
-    (CSL has no et-al marker), a braced corporate name is a literal, and a single-word
-    name stays a literal family name."""
+    """BibTeX names ('Surname, Given and Other, G.') as CSL names. 'and others' (the
+    source named only the first authors) becomes a final literal name 'others', as
+    Pandoc's BibTeX reader writes it and its citeproc renders as "et al.", so the
+    number of authors stays unknown instead of becoming one. A braced corporate name
+    is a literal, and a single-word name stays a family name."""
     names: list[dict[str, str]] = []
     for part in split_names(value):
         if part.startswith("{") and part.endswith("}"):
             names.append({"literal": clean_latex(part)})
             continue
         part = clean_latex(part)
-        if not part or part.lower() == "others":
+        if part.lower() == "others":
+            names.append({"literal": "others"})
+            continue
+        if not part:
             continue
         if "," in part:
             family, given = (p.strip() for p in part.split(",", 1))

@@ -1,10 +1,17 @@
 """Citation-backed summaries: what the evidence says about one or more concepts.
 
 A summary is built once, as text segments and citation groups (`Segment`), and then
-written by a renderer: Markdown with Pandoc citations (`[@key, p. 24]`), or HTML and
-Word with citations and the reference list formatted by citeproc-py in a CSL style.
+written by a renderer (summary_output.py): Markdown with Pandoc citations
+(`[@key, p. 24]`), which Pandoc's citeproc turns into HTML and Word in a CSL style.
 So every format cites exactly the same works, the ones the graph holds for the
 concept, and nothing is paraphrased beyond what the counts and quotes support.
+
+It is written to be read and pasted: no bracket holds more than `CITES_PER_BRACKET`
+citations (the strongest works; the rest are "and n more", every one listed in a
+table under the paragraph, so the reference list still holds them all); counts are
+real plurals; each concept's grade comes with a one-line reason, and the grading
+rules are said once, at the end (`grade_note`); quotes are sentences where the
+evidence has them; works and documents are named as a reader cites them, not by key.
 """
 
 from __future__ import annotations
@@ -15,21 +22,25 @@ from pathlib import Path
 
 from .concepts import ConceptRef, find_concept
 from .errors import QueryError
-from .evidence import Evidence, EvidenceClaim, collect_evidence
+from .evidence import ADEQUACY_RULES, COHERENCE_RULES, Evidence, EvidenceClaim, collect_evidence, kind_rank
+from .names import plural
 from .namespaces import PG, sparql_prologue
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
 
-KIND_STRENGTH = (
-    "empirical study",
-    "review",
-    "participant testimony",
-    "author analysis",
-    "practice guidance",
-    "theory",
-)
 QUOTES_PER_CONCEPT = 3
+CITES_PER_BRACKET = 5
+SENTENCE_LENGTH = (60, 400)
+"""A quote of this many characters that ends like a sentence reads as evidence; a
+table cell such as "lack of trust" does not."""
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+POLARITY_PHRASES = {
+    "enables": "reported as enabling partnership working in",
+    "hinders": "reported as hindering partnership working in",
+    "mixed": "reported with mixed effect in",
+    "neutral": "described without a judgement of its effect in",
+}
 
 
 @dataclass(frozen=True)
@@ -47,14 +58,30 @@ class Segment:
 
 
 @dataclass
+class WorkRow:
+    """One work behind a concept, for the table that lists what a bracket left out."""
+
+    cite: Segment
+    claims: int
+    effects: str
+    read_in: str
+
+
+@dataclass
 class Section:
     evidence: Evidence
     paragraph: list[Segment]
     quotes: list[tuple[EvidenceClaim, Segment]]
+    works: list[WorkRow] = field(default_factory=list)
+    """Every work behind the concept, when a bracket of the paragraph could not cite them all."""
 
     @property
     def concept(self) -> ConceptRef:
         return self.evidence.concept
+
+    def segments(self) -> list[Segment]:
+        """Every segment in reading order: paragraph, table, quotes."""
+        return [*self.paragraph, *(row.cite for row in self.works), *(s for _, s in self.quotes)]
 
 
 @dataclass
@@ -66,7 +93,7 @@ class Summary:
         """Every work cited, in order of first citation."""
         keys: dict[str, None] = {}
         for section in self.sections:
-            for segment in [*section.paragraph, *(s for _, s in section.quotes)]:
+            for segment in section.segments():
                 keys.update(dict.fromkeys(c.key for c in segment.cites))
         return list(keys)
 
@@ -81,11 +108,15 @@ def claim_pages(claim: EvidenceClaim) -> dict[str, str]:
     return dict(re.findall(r"([\w-]+):\s*([^;]+)", claim.pages))
 
 
-def cite_group(claims: list[EvidenceClaim]) -> tuple[Cite, ...]:
-    pages: dict[str, list[str]] = {}
+def cite_group(claims: list[EvidenceClaim], keys: list[str] | None = None) -> tuple[Cite, ...]:
+    """One citation per work of the claims (or of `keys` only, in that order), with
+    every page the claims give for it."""
+    pages: dict[str, list[str]] = {key: [] for key in keys or ()}
     for claim in claims:
         per_work = claim_pages(claim)
         for work in claim.works:
+            if keys is not None and work.key not in pages:
+                continue
             found = pages.setdefault(work.key, [])
             page = per_work.get(work.key)
             if page and page.strip() not in found:
@@ -93,49 +124,106 @@ def cite_group(claims: list[EvidenceClaim]) -> tuple[Cite, ...]:
     return tuple(Cite(key, ", ".join(p) or None) for key, p in pages.items())
 
 
-def paragraph(evidence: Evidence) -> list[Segment]:
+def strongest_works(evidence: Evidence, polarity: str) -> list[str]:
+    """The works behind one polarity's claims, strongest evidence first (evidence.py's order)."""
+    keys: dict[str, None] = {}
+    for group in evidence.by_polarity_and_work()[polarity]:
+        keys.update(dict.fromkeys(w.key for w in group.works))
+    return list(keys)
+
+
+def grade_line(evidence: Evidence) -> str:
+    """The grade and its reason in one line; the rules themselves are in `grade_note`."""
     prof = evidence.profile
-    groups = evidence.by_polarity()
+    lower = [r for r in prof.reasons if r.endswith("one grade lower")]
+    reason = "; ".join([f"adequacy {prof.adequacy}, coherence {prof.coherence}", *lower])
+    return f" Confidence: {prof.grade} ({reason})."
+
+
+def paragraph(evidence: Evidence) -> tuple[list[Segment], bool]:
+    """The concept's paragraph, and whether a bracket left works out (then the section
+    lists them all in a table)."""
+    prof = evidence.profile
     out = [
         Segment(
-            f"{evidence.concept.label} is the subject of {len(evidence.claims)} claim(s) from "
-            f"{prof.works} work(s), read in {prof.reviewed_documents} reviewed document(s)."
+            f"{evidence.concept.label} is the subject of {plural(len(evidence.claims), 'claim')} from "
+            f"{plural(prof.works, 'work')}, read in {plural(prof.reviewed_documents, 'reviewed document')}."
         )
     ]
-    phrases = {
-        "enables": "reported as enabling partnership working by",
-        "hinders": "reported as hindering partnership working by",
-        "mixed": "reported with mixed effect by",
-        "neutral": "described without a judgement of its effect by",
-    }
-    for polarity, claims in groups.items():
-        out.append(Segment(f" It is {phrases[polarity]} {len(claims)} claim(s) "))
-        out.append(Segment(cites=cite_group(claims)))
+    cut = False
+    for polarity, claims in evidence.by_polarity().items():
+        keys = strongest_works(evidence, polarity)
+        out.append(Segment(f" It is {POLARITY_PHRASES[polarity]} {plural(len(claims), 'claim')} "))
+        out.append(Segment(cites=cite_group(claims, keys[:CITES_PER_BRACKET])))
+        more = len(keys) - CITES_PER_BRACKET
+        if more > 0:
+            cut = True
+            out.append(Segment(f" and {plural(more, 'more work')}, listed in the table below"))
         out.append(Segment("."))
-    if prof.secondary_only:
+    if prof.secondary_only_names:
         out.append(
             Segment(
                 " Known only at second hand (cited as cited in another work): "
-                f"{', '.join(prof.secondary_only)}."
+                f"{'; '.join(prof.secondary_only_names)}."
             )
         )
-    out.append(Segment(f" Confidence: {prof.grade} ({'; '.join(prof.reasons)})."))
-    return out
+    out.append(Segment(grade_line(evidence)))
+    return out, cut
+
+
+def work_rows(evidence: Evidence) -> list[WorkRow]:
+    """Every work behind the concept, strongest first, with its claims and where they were read."""
+    claims_of: dict[str, list[EvidenceClaim]] = {}
+    for claim in evidence.claims:
+        for work in claim.works:
+            claims_of.setdefault(work.key, []).append(claim)
+    rows = []
+    for key, claims in claims_of.items():
+        effects: dict[str, int] = {}
+        for claim in claims:
+            effects[claim.polarity] = effects.get(claim.polarity, 0) + 1
+        read_in = dict.fromkeys(c.reviewed_in_name or c.reviewed_in for c in claims)
+        rows.append(
+            WorkRow(
+                Segment(cites=cite_group(claims, [key])),
+                len(claims),
+                ", ".join(f"{polarity} {n}" for polarity, n in effects.items()),
+                "; ".join(read_in),
+            )
+        )
+    return rows
+
+
+def grade_note() -> list[str]:
+    """The grading rules, said once for the whole summary (docs/evidence.md has them too)."""
+    adequacy = "; ".join(f"{name} — {rule}" for name, rule in ADEQUACY_RULES)
+    coherence = "; ".join(f"{name} — {rule}" for name, rule in COHERENCE_RULES)
+    return [
+        "Each confidence grade is a rule over counts of what the reviewed documents report, "
+        "not an appraisal of the studies (after GRADE-CERQual's adequacy and coherence).",
+        f"Adequacy: {adequacy}. Coherence: {coherence}.",
+        "A grade starts at high and drops one step for moderate adequacy (two for thin), one for "
+        "mostly consistent claims (two for contested), one when no empirical study is among the works, "
+        "and one when every work is known only through a secondary citation.",
+    ]
+
+
+def is_sentence(quote: str) -> bool:
+    low, high = SENTENCE_LENGTH
+    return low <= len(quote) <= high and bool(_SENTENCE_END.search(quote.strip()))
 
 
 def strongest_quotes(evidence: Evidence, n: int = QUOTES_PER_CONCEPT) -> list[EvidenceClaim]:
-    """Directional claims from the strongest kinds of evidence first, located ones before
-    unlocated, a sentence or two before a bare phrase or a page: the quotes a reader can
-    check and use."""
+    """Directional claims first, sentences before phrases and table cells, then the
+    strongest kinds of evidence, located ones before unlocated: the quotes a reader
+    can check and use."""
 
-    def rank(claim: EvidenceClaim) -> tuple[bool, int, bool, bool, int]:
-        kind = KIND_STRENGTH.index(claim.kind) if claim.kind in KIND_STRENGTH else len(KIND_STRENGTH)
-        readable = 60 <= len(claim.quote) <= 400
+    def rank(claim: EvidenceClaim) -> tuple[bool, bool, int, bool, int]:
         return (
             claim.polarity not in ("enables", "hinders"),
-            kind,
+            not is_sentence(claim.quote),
+            kind_rank(claim.kind),
             claim.pages is None,
-            not readable,
             len(claim.quote),
         )
 
@@ -159,7 +247,8 @@ def build_summary(
         if not evidence.claims:
             continue
         quotes = [(c, Segment(cites=cite_group([c]))) for c in strongest_quotes(evidence)]
-        summary.sections.append(Section(evidence, paragraph(evidence), quotes))
+        text, cut = paragraph(evidence)
+        summary.sections.append(Section(evidence, text, quotes, work_rows(evidence) if cut else []))
     if not summary.sections:
         raise QueryError("none of the chosen concepts has claims in the graph: nothing to summarise")
     return summary

@@ -1,174 +1,137 @@
-"""Writing a `Summary`: Markdown for Pandoc, or HTML and Word through citeproc-py.
+"""Writing a `Summary`: one Markdown document for Pandoc, and HTML and Word made from it.
 
-Markdown keeps citations as Pandoc keys and writes the bibliography beside it as
-BibTeX and CSL-JSON (`bib export`'s writers, not a second one), so `pandoc --citeproc`
-formats them in whatever style the writer's journal wants. HTML and Word are finished
-documents: citeproc-py formats each citation and the reference list in a CSL style,
-reading CSL-JSON, since its BibTeX reader drops the fields of reports and grey
-literature.
+The Markdown keeps citations as Pandoc keys (`[@key, p. 24]`) and carries its own
+references in the YAML metadata, so `pandoc --citeproc summary.md` works from any
+folder; `write_summary` also writes the works beside it as BibTeX and CSL-JSON
+(`bib export`'s writers) for Zotero and LaTeX, and a copy of the CSL style that
+`csl:` names. HTML and Word are that same document rendered by Pandoc's citeproc
+(pandoc_citeproc.py says why Pandoc rather than citeproc-py), so every format
+formats citations and reference lists exactly as `pandoc --citeproc` does.
 """
 
 from __future__ import annotations
 
-import html
+import io
 import json
-from collections.abc import Callable
+import zipfile
 from pathlib import Path
 
-from .bibexport import export_bibtex, export_csljson, to_csl
+from .bibexport import export_bibtex, export_csljson
 from .bibliography import Work
 from .build import write_atomically
-from .evidence_output import profile_lines
-from .summary import Cite, Summary, style_path
+from .pandoc_citeproc import markdown_text, reference_items, run_pandoc, yaml_references
+from .summary import Cite, Section, Segment, Summary, grade_note, style_path
 
 FORMATS = ("markdown", "html", "docx")
+BUNDLE_STEM = "summary"
+CSS = """
+body { font-family: Georgia, serif; max-width: 46rem; line-height: 1.5; color: #222; }
+h2 { border-bottom: 1px solid #ccc; } blockquote { border-left: 3px solid #8aa; color: #222; }
+.where { color: #666; font-size: 0.9rem; } table { font-size: 0.9rem; }
+"""
 
 
 def pandoc_cite(cites: tuple[Cite, ...]) -> str:
-    parts = [f"@{c.key}, p. {c.pages}" if c.pages else f"@{c.key}" for c in cites]
+    parts = [f"@{c.key}, p. {markdown_text(c.pages)}" if c.pages else f"@{c.key}" for c in cites]
     return "[" + "; ".join(parts) + "]"
 
 
-def to_markdown(summary: Summary, bibliography: str) -> str:
-    lines = [
-        "---",
-        f"title: {json.dumps(summary.title, ensure_ascii=False)}",
-        f"bibliography: {bibliography}",
-        "link-citations: true",
-        "---",
-        "",
-    ]
+def segment_markdown(segment: Segment) -> str:
+    return markdown_text(segment.text) if segment.text else pandoc_cite(segment.cites)
+
+
+def section_markdown(section: Section) -> list[str]:
+    label = markdown_text(section.concept.label)
+    lines = [f"## {label}", ""]
+    lines.append("".join(segment_markdown(s) for s in section.paragraph))
+    lines.append("")
+    prof = section.evidence.profile
+    kinds = ", ".join(f"{kind} {n}" for kind, n in prof.evidence_kinds.items())
+    years = f"{prof.years[0]}–{prof.years[1]}" if prof.years else "not stated"
+    lines += [f"- Kinds of evidence (claims): {markdown_text(kinds)}", f"- Years of the works: {years}", ""]
+    if section.works:
+        lines += ["| Work | Claims | Reported as | Read in |", "|:--|--:|:--|:--|"]
+        lines += [
+            f"| {segment_markdown(row.cite)} | {row.claims} | {markdown_text(row.effects)} | "
+            f"{markdown_text(row.read_in)} |"
+            for row in section.works
+        ]
+        lines += ["", f"Table: Every work behind {label}, strongest evidence first.", ""]
+    for claim, segment in section.quotes:
+        where = ", ".join(filter(None, [claim.reviewed_in_name or claim.reviewed_in, claim.section]))
+        quote = markdown_text(claim.quote)
+        lines += [f"> “{quote}” {segment_markdown(segment)} (read in {markdown_text(where)})", ""]
+    return lines
+
+
+def to_markdown(summary: Summary, works: list[Work], csl: str | None = None) -> str:
+    """The summary as Pandoc Markdown with its references embedded; `csl` is the path
+    the `csl:` metadata names (none: Pandoc's default style, or `--csl` on its command line)."""
+    cited = cited_works(summary, works)
+    lines = ["---", f"title: {json.dumps(markdown_text(summary.title), ensure_ascii=False)}"]
+    if csl:
+        lines.append(f"csl: {json.dumps(csl, ensure_ascii=False)}")
+    lines += ["link-citations: true", *yaml_references(reference_items(cited)), "---", ""]
     for section in summary.sections:
-        lines.append(f"## {section.concept.label}")
-        lines.append("")
-        lines.append("".join(s.text or pandoc_cite(s.cites) for s in section.paragraph))
-        lines.append("")
-        lines += [f"- {line}" for line in profile_lines(section.evidence.profile)]
-        lines.append("")
-        for claim, segment in section.quotes:
-            where = ", ".join(filter(None, [claim.reviewed_in, claim.section]))
-            lines.append(f"> “{claim.quote}” {pandoc_cite(segment.cites)} (read in {where})")
-            lines.append("")
+        lines += section_markdown(section)
+    lines += ["## About the confidence grades", ""]
+    for text in grade_note():
+        lines += [markdown_text(text), ""]
     lines += ["## References", "", "::: {#refs}", ":::", ""]
     return "\n".join(lines)
 
 
-class Formatter:
-    """citeproc-py in one CSL style over the summary's works, read as CSL-JSON."""
-
-    def __init__(self, works: list[Work], style: str, output: str) -> None:
-        from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
-        from citeproc.source.json import CiteProcJSON
-
-        self._source = CiteProcJSON([to_csl(w) for w in works])
-        self._style = CitationStylesStyle(str(style_path(style)), validate=False)
-        self._bibliography = CitationStylesBibliography(self._style, self._source, getattr(formatter, output))
-        self._citations: dict[tuple[Cite, ...], object] = {}
-
-    def register(self, cites: tuple[Cite, ...]) -> None:
-        from citeproc import Citation, CitationItem
-        from citeproc.source import Locator
-
-        items = [
-            CitationItem(c.key, locator=Locator("page", c.pages)) if c.pages else CitationItem(c.key)
-            for c in cites
-        ]
-        citation = Citation(items)
-        self._bibliography.register(citation)
-        self._citations[cites] = citation
-
-    def cite(self, cites: tuple[Cite, ...]) -> str:
-        return str(self._bibliography.cite(self._citations[cites], lambda item: None))
-
-    def references(self) -> list[str]:
-        return [str(entry) for entry in self._bibliography.bibliography()]
-
-
-def formatted(summary: Summary, works: list[Work], style: str, output: str) -> tuple[Formatter, Callable]:
-    fmt = Formatter(works, style, output)
-    groups = [
-        s.cites for sec in summary.sections for s in [*sec.paragraph, *(q for _, q in sec.quotes)] if s.cites
-    ]
-    for cites in groups:
-        fmt.register(cites)
-    return fmt, fmt.cite
-
-
-CSS = """
-body { font-family: Georgia, serif; max-width: 46rem; margin: 2rem auto; line-height: 1.5; color: #222; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
-ul.profile { color: #444; font-size: 0.95rem; } blockquote { margin: 1rem 0; padding-left: 1rem;
-border-left: 3px solid #8aa; } .where { color: #666; font-size: 0.9rem; }
-.references p { padding-left: 2rem; text-indent: -2rem; }
-"""
+def cited_works(summary: Summary, works: list[Work]) -> list[Work]:
+    by_key = {w.key: w for w in works}
+    return [by_key[key] for key in summary.cited_keys() if key in by_key]
 
 
 def to_html(summary: Summary, works: list[Work], style: str) -> str:
-    fmt, cite = formatted(summary, works, style, "html")
-    esc = html.escape
-    body = [f"<h1>{esc(summary.title)}</h1>"]
-    for section in summary.sections:
-        body.append(f'<h2 id="{esc(section.concept.slug)}">{esc(section.concept.label)}</h2>')
-        body.append(
-            "<p>" + "".join(esc(s.text) if s.text else cite(s.cites) for s in section.paragraph) + "</p>"
-        )
-        body.append(
-            '<ul class="profile">'
-            + "".join(f"<li>{esc(line)}</li>" for line in profile_lines(section.evidence.profile))
-            + "</ul>"
-        )
-        for claim, segment in section.quotes:
-            where = ", ".join(filter(None, [claim.reviewed_in, claim.section]))
-            body.append(
-                f"<blockquote>“{esc(claim.quote)}” {cite(segment.cites)} "
-                f'<span class="where">(read in {esc(where)})</span></blockquote>'
-            )
-    body.append('<h2 id="references">References</h2><div class="references">')
-    body += [f"<p>{entry}</p>" for entry in fmt.references()]
-    body.append("</div>")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{esc(summary.title)}</title><style>{CSS}</style></head><body>\n"
-        + "\n".join(body)
-        + "\n</body></html>\n"
+    """A standalone HTML page (heading "References" over Pandoc's reference list)."""
+    page = run_pandoc(
+        to_markdown(summary, works),
+        "html5",
+        style_path(style),
+        "--standalone",
+        "--wrap=none",
+        f"--variable=header-includes:<style>{CSS}</style>",
     )
+    return page.decode("utf-8")
 
 
 def to_docx(summary: Summary, works: list[Work], style: str) -> bytes:
-    import io
+    """A Word document (heading "References" over Pandoc's reference list)."""
+    return run_pandoc(to_markdown(summary, works), "docx", style_path(style), "--output=-")
 
-    from docx import Document
 
-    fmt, cite = formatted(summary, works, style, "plain")
-    document = Document()
-    document.add_heading(summary.title, level=1)
-    for section in summary.sections:
-        document.add_heading(section.concept.label, level=2)
-        document.add_paragraph("".join(s.text or cite(s.cites) for s in section.paragraph))
-        for line in profile_lines(section.evidence.profile):
-            document.add_paragraph(line, style="List Bullet")
-        for claim, segment in section.quotes:
-            where = ", ".join(filter(None, [claim.reviewed_in, claim.section]))
-            quote = document.add_paragraph(style="Quote")
-            quote.add_run(f"“{claim.quote}” ")
-            quote.add_run(f"{cite(segment.cites)} (read in {where})")
-    document.add_heading("References", level=2)
-    for entry in fmt.references():
-        document.add_paragraph(entry)
+def markdown_bundle(summary: Summary, works: list[Work], style: str) -> bytes:
+    """A .zip of summary.md (references embedded, `csl: summary.csl`), summary.bib,
+    summary.json (CSL-JSON) and summary.csl: what the Markdown needs, wherever it is
+    unzipped. Run Pandoc in that folder, or give it `--resource-path=FOLDER`."""
+    cited = cited_works(summary, works)
+    csl = f"{BUNDLE_STEM}.csl"
     buffer = io.BytesIO()
-    document.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr(f"{BUNDLE_STEM}.md", to_markdown(summary, cited, csl))
+        bundle.writestr(f"{BUNDLE_STEM}.bib", export_bibtex(cited))
+        bundle.writestr(f"{BUNDLE_STEM}.json", export_csljson(cited))
+        bundle.writestr(csl, style_path(style).read_bytes())
     return buffer.getvalue()
 
 
 def write_summary(summary: Summary, works: list[Work], out: Path, fmt: str, style: str) -> list[Path]:
-    """Write the summary (and, for Markdown, its .bib and CSL-JSON); return the files written."""
-    cited = [w for key in summary.cited_keys() for w in works if w.key == key]
+    """Write the summary (and, for Markdown, its .bib, CSL-JSON and .csl); return the files written.
+
+    The Markdown's `csl:` is the absolute path of the style copied beside it, since
+    Pandoc looks a relative one up from the folder it runs in, not the file's."""
+    cited = cited_works(summary, works)
     if fmt == "markdown":
-        bib, csl = out.with_suffix(".bib"), out.with_suffix(".json")
+        bib, csl_json, csl = out.with_suffix(".bib"), out.with_suffix(".json"), out.with_suffix(".csl")
         write_atomically(bib, export_bibtex(cited).encode("utf-8"))
-        write_atomically(csl, export_csljson(cited).encode("utf-8"))
-        write_atomically(out, to_markdown(summary, csl.name).encode("utf-8"))
-        return [out, bib, csl]
+        write_atomically(csl_json, export_csljson(cited).encode("utf-8"))
+        write_atomically(csl, style_path(style).read_bytes())
+        write_atomically(out, to_markdown(summary, cited, str(csl.resolve())).encode("utf-8"))
+        return [out, bib, csl_json, csl]
     if fmt == "html":
         write_atomically(out, to_html(summary, cited, style).encode("utf-8"))
     else:
