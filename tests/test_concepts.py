@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from partnergraph import Project, open_store
+from partnergraph import Project, find_query, open_store, run_query
 from partnergraph.concept_list import CSV_HEADER, list_concepts, render_concepts
 from partnergraph.concepts import CONCEPT_PREFIX, find_concept, resolve_class
 from partnergraph.errors import QueryError
@@ -39,14 +39,21 @@ def seed(seed_corpus: Project) -> Iterator[Store]:
 
 
 @pytest.mark.parametrize("typed", ["Power", "power", "power-and-equality", "Power and equality"])
-def test_a_category_no_claim_is_about_is_refused_with_its_concepts(seed: Store, typed: str) -> None:
+def test_a_category_no_claim_is_about_is_refused_with_its_concepts(
+    seed_corpus: Project, seed: Store, typed: str
+) -> None:
     with pytest.raises(QueryError) as caught:
-        find_concept(seed, typed)
+        collect_evidence(seed, seed_corpus, typed)
     message = str(caught.value)
     assert "is the category Power and equality (power-and-equality)" in message
     assert "6 concepts" in message
     assert all(f"  {slug} " in message for slug in POWER_MEMBERS)
-    assert find_concept(seed, typed, allow_category=True).slug == "power-and-equality"
+    with pytest.raises(QueryError, match="is the category"):
+        find_concept(seed, typed, empty_category_ok=False)
+    # As a query parameter a category is fine: such queries take in its narrower concepts.
+    assert find_concept(seed, typed).slug == "power-and-equality"
+    works = run_query(seed, find_query("works-backing-concept", seed_corpus), {"concept": typed})
+    assert len(works) > 0
 
 
 def test_a_category_with_claims_of_its_own_is_found(seed_corpus: Project, seed: Store) -> None:
@@ -57,7 +64,7 @@ def test_a_category_with_claims_of_its_own_is_found(seed_corpus: Project, seed: 
 
 def test_a_category_on_every_backend(built: Project, store: Store) -> None:
     with pytest.raises(QueryError, match=r"category Membership characteristics \(membership\)") as caught:
-        find_concept(store, "membership")
+        collect_evidence(store, built, "membership")
     assert "  lack-of-trust  Lack of trust" in str(caught.value)
     assert "  trust          Trust" in str(caught.value)
     # "Communication" is the label of a factor and of a category: the factor wins.

@@ -73,14 +73,16 @@ class _Names:
         return " ".join([self.ref.slug, self.ref.label, *self.alts]).casefold()
 
 
-def find_concept(store: Store, text: str, *, allow_category: bool = False) -> ConceptRef:
+def find_concept(store: Store, text: str, *, empty_category_ok: bool = True) -> ConceptRef:
     """A concept by slug, IRI, preferred or alternative label, ignoring case.
 
     A slug wins over a preferred label, which wins over an alternative label. Where a
     factor and a category share a preferred label ("Communication") the factor wins;
     where two concepts share an alternative label ("governance") the error lists both.
-    A category that no claim is about would show an empty profile, so unless
-    `allow_category` it is an error listing the concepts it groups.
+    A category is a fine query parameter (queries such as works-backing-concept take in
+    its narrower concepts), but where the caller shows the concept's own claims, one that
+    no claim is about would show an empty profile: with `empty_category_ok=False` it is
+    an error listing the concepts it groups.
     """
     concepts = _all_names(store)
     wanted = _strip_iri(text.strip()).casefold()
@@ -91,7 +93,7 @@ def find_concept(store: Store, text: str, *, allow_category: bool = False) -> Co
         if len(found) > 1:
             raise QueryError(_ambiguous(text, found))
         if found:
-            if found[0].category and not allow_category:
+            if found[0].category and not empty_category_ok:
                 _refuse_empty_category(store, text, found[0].ref)
             return found[0].ref
     raise QueryError(_missing(text, wanted, concepts))

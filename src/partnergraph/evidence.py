@@ -165,10 +165,11 @@ class Evidence:
 
 
 def collect_evidence(
-    store: Store, project: Project, concept: str, *, allow_category: bool = False
+    store: Store, project: Project, concept: str, *, empty_category_ok: bool = False
 ) -> Evidence:
-    """Every claim about the concept, ordered by polarity, then work strength (module docstring)."""
-    ref = find_concept(store, concept, allow_category=allow_category)
+    """Every claim about the concept, ordered by polarity, then work strength (module docstring).
+    A category no claim is about is an error naming its concepts, unless `empty_category_ok`."""
+    ref = find_concept(store, concept, empty_category_ok=empty_category_ok)
     rows = run_query(store, find_query("claims-about-concept", project), {"concept": ref.iri}).dicts()
     names = work_names(store)
     claims: dict[str, EvidenceClaim] = {}
