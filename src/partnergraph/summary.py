@@ -132,6 +132,12 @@ def strongest_works(evidence: Evidence, polarity: str) -> list[str]:
     return list(keys)
 
 
+def via_works(evidence: Evidence) -> list[str]:
+    """The works through which secondary citations were made: a journal lists the
+    source the citation was read in, so the summary cites them too."""
+    return list(dict.fromkeys(key for claim in evidence.claims for key in claim.via))
+
+
 def grade_line(evidence: Evidence) -> str:
     """The grade and its reason in one line; the rules themselves are in `grade_note`."""
     prof = evidence.profile
@@ -167,6 +173,14 @@ def paragraph(evidence: Evidence) -> tuple[list[Segment], bool]:
                 f"{'; '.join(prof.secondary_only_names)}."
             )
         )
+    via = via_works(evidence)
+    if via:
+        out.append(Segment(" Works cited at second hand were read as cited in "))
+        out.append(Segment(cites=tuple(Cite(key) for key in via[:CITES_PER_BRACKET])))
+        if len(via) > CITES_PER_BRACKET:
+            cut = True
+            out.append(Segment(f" and {plural(len(via) - CITES_PER_BRACKET, 'more work')}, listed below"))
+        out.append(Segment("."))
     out.append(Segment(grade_line(evidence)))
     return out, cut
 
@@ -178,6 +192,11 @@ def work_rows(evidence: Evidence) -> list[WorkRow]:
         for work in claim.works:
             claims_of.setdefault(work.key, []).append(claim)
     rows = []
+    for key in via_works(evidence):
+        if key not in claims_of:
+            through = [c for c in evidence.claims if key in c.via]
+            read_in = dict.fromkeys(c.reviewed_in_name or c.reviewed_in for c in through)
+            rows.append(WorkRow(Segment(cites=(Cite(key),)), 0, "secondary source", "; ".join(read_in)))
     for key, claims in claims_of.items():
         effects: dict[str, int] = {}
         for claim in claims:
