@@ -48,6 +48,7 @@ def test_a_category_no_claim_is_about_is_refused_with_its_concepts(
     assert "is the category Power and equality (power-and-equality)" in message
     assert "6 concepts" in message
     assert all(f"  {slug} " in message for slug in POWER_MEMBERS)
+    assert max(len(line) for line in f"error: {message}".splitlines()) <= 100
     with pytest.raises(QueryError, match="is the category"):
         find_concept(seed, typed, empty_category_ok=False)
     # As a query parameter a category is fine: such queries take in its narrower concepts.
