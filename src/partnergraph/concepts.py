@@ -189,8 +189,8 @@ def _refuse_empty_category(store: Store, text: str, category: ConceptRef) -> Non
         if r["slug"] is not None
     ]
     head = (
-        f"'{text}' is the category {category.label} ({category.slug}), which no claim is about.\n"
-        f"It groups {len(members)} concepts — type one of them:"
+        f"'{text}' is a category, and no claim is about it.\n"
+        f"The category {category.label} ({category.slug}) groups {len(members)} concepts — type one:"
     )
     raise QueryError("\n".join([head, *_listing(members)]))
 
