@@ -28,12 +28,13 @@ def run(project: Project, *args: str) -> tuple[int, str]:
 
 
 def graph_works(project: Project, concepts: tuple[str, ...]) -> set[str]:
-    """What the graph holds: every work asserting or cited via a claim about the concepts."""
+    """What the graph holds: every work asserting a claim about the concepts, or through
+    which one was cited at second hand (a journal lists the source read)."""
     keys: set[str] = set()
     with open_store(project.default_store, project) as store:
         for concept in concepts:
             rows = run_query(store, find_query("claims-about-concept", project), {"concept": concept}).dicts()
-            keys |= {str(r["citeKey"]) for r in rows}
+            keys |= {str(r["citeKey"]) for r in rows} | {str(r["via"]) for r in rows if r["via"]}
     return keys
 
 
