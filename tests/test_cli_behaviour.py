@@ -247,3 +247,29 @@ def test_build_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     screen = b"".join(chunks).decode("utf-8", "replace")
     assert "building" in screen and "compile" in screen
     assert "3/3" in screen
+
+
+# -- classes in any case, one JSON document ------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", ["barrier", "BARRIER", "Barriers"])
+def test_summary_class_in_any_case(built: Project, tmp_path: Path, cls: str) -> None:
+    out_file = tmp_path / "barriers.md"
+    code, out, err = run("--project", str(built.root), "summary", "--class", cls, "-o", str(out_file))
+    assert code == 0, err
+    assert "## Power imbalance" in out_file.read_text()
+    assert "concept(s)" not in out
+
+
+def test_concepts_command_lists_a_class(built: Project) -> None:
+    code, out, err = run("--project", str(built.root), "concepts", "--class", "barrier", "--format", "json")
+    assert code == 0, err
+    slugs = {entry["slug"] for entry in json.loads(out)}
+    assert "power-imbalance" in slugs and "trust" not in slugs
+
+
+def test_stats_json_is_one_document(built: Project) -> None:
+    code, out, err = run("--project", str(built.root), "stats", "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert set(document) == {"count-by-class", "claims-by-document", "claims-by-polarity"}

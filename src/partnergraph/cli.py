@@ -18,6 +18,7 @@ from .build import build as build_project
 from .build import load_sources, write_atomically
 from .errors import PartnergraphError
 from .formats import choose_format
+from .names import plural
 from .output import FORMATS, render
 from .progress import steps
 from .project import PROJECT_ENV, Project
@@ -229,13 +230,25 @@ def query(
 @reports_errors
 def stats(obj: Context, fmt: str, out: Path | None, asserted_only: bool) -> None:
     """Counts by class, by reviewed document and by polarity."""
-    from .stats import graph_stats
+    from .stats import graph_stats, render_stats
 
     with obj.open_store() as store:
         tables = graph_stats(store, obj.project, include_inferred=not asserted_only)
-    for title, result in tables.items():
-        click.echo(f"# {title}")
-        click.echo(render(result, fmt))
+    emit(render_stats(tables, fmt), out)
+
+
+@main.command()
+@click.option("--search", "-s", metavar="TEXT", help="Only concepts whose names contain TEXT.")
+@click.option("--class", "cls", metavar="CLASS", help="Only this class, e.g. barrier or 'success factor'.")
+@output_options(FORMATS, "table")
+@click.pass_obj
+@reports_errors
+def concepts(obj: Context, search: str | None, cls: str | None, fmt: str, out: Path | None) -> None:
+    """The concepts you can ask about: slug, label, class, categories and claim counts."""
+    from .concept_list import list_concepts, render_concepts
+
+    with obj.open_store() as store:
+        emit(render_concepts(list_concepts(store, search, cls), fmt), out)
 
 
 @main.command()
@@ -316,16 +329,18 @@ def summary(
     out: Path,
 ) -> None:
     """A citation-backed summary of CONCEPTS: Markdown (+ .bib, CSL-JSON), HTML or Word."""
+    from .concepts import resolve_class
     from .summary import build_summary, choose_concepts
     from .summary_output import write_summary
 
     works = load_sources(obj.project).works
     with obj.open_store() as store:
-        chosen = choose_concepts(store, obj.project, concepts, cls, query)
+        class_name = resolve_class(store, cls).name if cls else None
+        chosen = choose_concepts(store, obj.project, concepts, class_name, query)
         result = build_summary(store, obj.project, chosen)
     written = write_summary(result, works, out, fmt, style)
     click.echo(
-        f"{len(result.sections)} concept(s), {len(result.cited_keys())} works cited: "
+        f"{plural(len(result.sections), 'concept')}, {plural(len(result.cited_keys()), 'work')} cited: "
         + ", ".join(str(p) for p in written)
     )
 
