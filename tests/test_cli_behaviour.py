@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_fixture, free_port
 
+from conftest import copy_fixture, free_port
 from partnergraph import Project, build
 from partnergraph.cli import main
 
@@ -117,7 +117,7 @@ def test_an_unknown_extension_asks_for_a_format(built: Project, tmp_path: Path) 
     ],
 )
 def test_reader_commands_without_a_build(mini: Project, command: list[str]) -> None:
-    code, out, err = run("--project", str(mini.root), *command)
+    code, _out, err = run("--project", str(mini.root), *command)
     assert code == 1
     assert f"no build found in {mini.root} — run `partnergraph build`" in err
     assert not mini.build_dir.exists(), "a reader must not create build/store"
@@ -146,7 +146,7 @@ def test_query_concept_parameter_takes_a_label(built: Project) -> None:
         "--project", str(built.root), "query", "evidence-for-concept", "-p", "concept=power-imbalance"
     )
     by_label = subprocess.run(
-        [*CLI, "--project", str(built.root), "query", "evidence-for-concept", "-p", "concept=Power Imbalance"],
+        [*CLI, "--project", str(built.root), "query", "evidence-for-concept", "-p", "concept=Power imbalance"],
         capture_output=True,
         text=True,
     )
