@@ -145,8 +145,9 @@ def test_query_concept_parameter_takes_a_label(built: Project) -> None:
     by_slug = run(
         "--project", str(built.root), "query", "evidence-for-concept", "-p", "concept=power-imbalance"
     )
+    command = ["query", "evidence-for-concept", "-p", "concept=Power Imbalance"]
     by_label = subprocess.run(
-        [*CLI, "--project", str(built.root), "query", "evidence-for-concept", "-p", "concept=Power imbalance"],
+        [*CLI, "--project", str(built.root), *command],
         capture_output=True,
         text=True,
     )
