@@ -40,12 +40,16 @@ def test_csv_and_markdown(built: Project) -> None:
     code, out = run(built, "matrix", "--by", "works")
     assert code == 0, out
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0][:3] == ["group", "concept", "label"] and "greasley2008" in rows[0]
+    # People read the headers; scripts find the key in the brackets at the end.
+    assert rows[0][:3] == ["group", "concept", "label"] and "Greasley et al., 2008 [greasley2008]" in rows[0]
+    assert "Cairns et al., 2010 [cairns2010]" in rows[0] and "greasley2008" not in rows[0]
     trust = next(r for r in rows if r[1] == "trust")
-    assert trust[rows[0].index("cairns2010")] == "1" and trust[rows[0].index("greasley2008")] == ""
+    column = {re.search(r"\[(.+)\]$", h)[1]: i for i, h in enumerate(rows[0][3:], start=3)}
+    assert trust[column["cairns2010"]] == "1" and trust[column["greasley2008"]] == ""
     code, out = run(built, "matrix", "--format", "markdown")
     assert code == 0
     assert "| **Membership characteristics** |" in out and "| Lack of trust |  | 1 |" in out
+    assert "| concept | Building capabilities in partnerships involving…, n.d. | Wallace, 2010 |" in out
 
 
 def test_html_cells_open_to_escaped_quotes(mini: Project, tmp_path: Path) -> None:
@@ -63,3 +67,8 @@ def test_html_cells_open_to_escaped_quotes(mini: Project, tmp_path: Path) -> Non
     data = json.loads(re.search(r'<script type="application/json" id="cells">(.*?)</script>', page, re.S)[1])
     assert data["lack-of-trust|greasley2008"][0]["quote"] == "lack of trust <script>alert(1)</script>"
     assert 'data-cell="lack-of-trust|greasley2008"' in page
+    # Headers name the work; the key stays for links and scripts.
+    assert '<th data-key="greasley2008" title="greasley2008">Greasley et al., 2008</th>' in page
+    assert data["lack-of-trust|greasley2008"][0]["work_name"] == "Greasley et al., 2008"
+    assert data["lack-of-trust|greasley2008"][0]["reviewed_in_name"] == "Wallace, 2010"
+    assert 'id="panel-close"' in page

@@ -14,33 +14,20 @@ import networkx as nx
 
 from .evidence import KIND_NAMES
 from .matrix import CONCEPT_CLASSES
-from .names import author_surnames
-from .namespaces import sparql_prologue
+from .names import WorkName, work_names
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
 
 PHYSICS_LIMIT = 1500
 SPRING_LIMIT = 2500
-_WORKS = """
-SELECT ?citeKey ?authors ?year ?title ?reviewed WHERE {
-  ?work a pg:Work ; pg:citeKey ?citeKey .
-  OPTIONAL { ?work pg:authors ?authors }
-  OPTIONAL { ?work dcterms:issued ?year }
-  OPTIONAL { ?work dcterms:title ?title }
-  OPTIONAL { ?work a pg:ReviewedDocument . BIND(true AS ?reviewed) }
-}"""
-
-
-def work_label(key: str, authors: str | None, year: str | None) -> str:
-    who = author_surnames(authors)
-    return f"{who} ({year or 'n.d.'})" if who else key
 
 
 def build_graph(store: Store, project: Project) -> nx.Graph:
     """Nodes `concept:slug`, `work:key`, `document:key`; concept–work edges carry their
-    claims, work–document edges say where a work was read."""
-    works = {str(r["citeKey"]): r for r in store.select(sparql_prologue() + _WORKS).dicts()}
+    claims, work–document edges say where a work was read. Works and documents are
+    labelled by their short citation ('Wallace, 2010'), as a reader cites them."""
+    names = work_names(store)
     graph = nx.Graph()
     claims_per_edge: dict[tuple[str, str], dict[str, dict[str, str]]] = defaultdict(dict)
     for row in run_query(store, find_query("evidence-map", project)).dicts():
@@ -60,18 +47,16 @@ def build_graph(store: Store, project: Project) -> nx.Graph:
             category=str(row["category"]) if row["category"] else cls,
         )
         if work_node != document_node:
-            meta = works.get(key)
-            label = work_label(key, _text(meta, "authors"), _text(meta, "year"))
-            _add_work_node(graph, work_node, "work", key, label, meta)
+            _add_work_node(graph, work_node, "work", key, names.get(key))
             graph.add_edge(work_node, document_node, kind="read-in")
-        meta = works.get(document)
-        _add_work_node(graph, document_node, "document", document, _text(meta, "title") or document, meta)
+        _add_work_node(graph, document_node, "document", document, names.get(document))
         claim_id = str(row["claim"]).rsplit("/", 1)[-1]
         claims_per_edge[(concept_node, work_node)][claim_id] = {
             "claim": claim_id,
             "polarity": str(row["polarity"]).rsplit("#", 1)[-1].lower(),
             "quote": str(row["quote"]),
             "document": document,
+            "documentName": names[document].citation if document in names else document,
             "kind": KIND_NAMES.get(str(row["kind"]).rsplit("#", 1)[-1], "unstated")
             if row["kind"]
             else "unstated",
@@ -91,15 +76,11 @@ def build_graph(store: Store, project: Project) -> nx.Graph:
     return graph
 
 
-def _add_work_node(graph: nx.Graph, node: str, kind: str, key: str, label: str, meta: dict | None) -> None:
+def _add_work_node(graph: nx.Graph, node: str, kind: str, key: str, name: WorkName | None) -> None:
     """Works and reviewed documents alike carry their cite key and title."""
     cls = "Work" if kind == "work" else "ReviewedDocument"
-    graph.add_node(node, kind=kind, cls=cls, key=key, label=label, title=_text(meta, "title"))
-
-
-def _text(row: dict | None, name: str) -> str | None:
-    value = row.get(name) if row else None
-    return str(value) if value is not None else None
+    label = name.citation if name else key
+    graph.add_node(node, kind=kind, cls=cls, key=key, label=label, title=name.title if name else None)
 
 
 def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:

@@ -1,11 +1,14 @@
 """`partnergraph serve`: a local web explorer over the built store.
 
-Pages for the graph, each concept, each work and the gap map, a query page with the
-named queries, downloads of summaries and the bibliography, and a read-only SPARQL
-1.1 endpoint. Every page is built by the library functions the CLI uses (evidence,
-matrix, summary, viz, bib export); this module only routes requests to them. It
-binds to 127.0.0.1 unless told otherwise, loads nothing from the network, and
-escapes every string that comes from the sources.
+The first page is an overview a person can read (categories, classes, the most-evidenced
+concepts and the reviewed documents, with their counts); from it, pages for the whole
+graph, each concept, each work and the gap map, a query page whose named queries take
+their parameters from a form, downloads of summaries and the bibliography, and a
+read-only SPARQL 1.1 endpoint. Every page has the same navigation bar, and wherever a
+person reads, works are named by their short citation, not their cite key. Every page is
+built by the library functions the CLI uses (evidence, matrix, summary, viz, bib export,
+overview); this module only routes requests to them. It binds to 127.0.0.1 unless told
+otherwise, loads nothing from the network, and escapes every string from the sources.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import html
 import re
 import threading
 import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,17 +27,21 @@ from rdflib import URIRef
 
 from .bibexport import EXPORTERS
 from .build import load_sources
+from .concepts import find_concept
 from .errors import PartnergraphError
 from .evidence import collect_evidence
 from .evidence_graph import build_graph
 from .evidence_output import POLARITY_HEADINGS, profile_lines
-from .matrix import RENDERERS, build_matrix
+from .matrix import RENDERERS, build_matrix, group_anchor
+from .names import WorkName, plural, work_names
+from .namespaces import sparql_prologue
 from .output import as_csv, as_sparql_json, compact
+from .overview import Count, overview
 from .project import Project
-from .queries import find_query, named_queries, run_query
+from .queries import NamedQuery, find_query, named_queries, run_query
 from .stores import QueryResult, Store
 from .summary import build_summary, choose_concepts
-from .summary_output import to_docx, to_html, to_markdown
+from .summary_output import cited_works, markdown_bundle, to_docx, to_html
 from .viz_html import network_data, render_page
 
 QUERY_SECONDS = 10.0
@@ -49,10 +57,12 @@ blockquote { margin: 0.4rem 0; padding-left: 0.6rem; border-left: 3px solid #8aa
 td, th { border: 1px solid #ddd; padding: 2px 6px; font-size: 0.9rem; vertical-align: top; }
 textarea { width: 100%; height: 10rem; }
 """
-# Its own style: it is also put into pages the explorer did not lay out (the gap map).
+# Its own style: it is also put into pages the explorer did not lay out (gap map, graph).
 NAV = (
-    "<nav><style>nav a { margin-right: 1rem; }</style>"
-    '<a href="/">Graph</a><a href="/map">Gap map</a><a href="/query">Queries</a></nav>'
+    "<nav><style>nav { padding: 0.4rem 0; font-family: system-ui, sans-serif; font-size: 15px; }"
+    " nav a { margin-right: 1rem; }</style>"
+    '<a href="/">Overview</a><a href="/graph">Graph</a><a href="/map">Gap map</a><a href="/query">Queries</a>'
+    '<a href="/export/bib?format=bibtex" download>Bibliography (.bib)</a></nav>'
 )
 
 
@@ -62,14 +72,16 @@ class Response:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     filename: str | None = None
+    location: str | None = None
 
 
-def page(title: str, body: str) -> Response:
+def page(title: str, body: str, status: int = HTTPStatus.OK) -> Response:
     text = (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{STYLE}</style></head><body>{NAV}<h1>{html.escape(title)}</h1>{body}</body></html>"
+        f"<style>{STYLE}</style></head><body>{NAV}<main><h1>{html.escape(title)}</h1>{body}</main>"
+        "</body></html>"
     )
-    return Response(HTTPStatus.OK, text.encode("utf-8"))
+    return Response(status, text.encode("utf-8"))
 
 
 def error(status: int, message: str) -> Response:
@@ -135,6 +147,49 @@ class Explorer:
 
     # -- pages -------------------------------------------------------------------------
     def home(self, query: dict[str, list[str]]) -> Response:
+        if "focus" in query:  # links from before the overview took `/`
+            target = "/graph?focus=" + urllib.parse.quote(query["focus"][0], safe=":")
+            return Response(HTTPStatus.FOUND, b"", "text/plain; charset=utf-8", location=target)
+        counts = overview(self.store)
+        names = work_names(self.store)
+        classes = {c.key: c.label for c in counts.classes}
+        esc = html.escape
+        parts = [
+            f"<p>{plural(counts.claims, 'claim')} about {plural(counts.concepts, 'concept')}, asserted by "
+            f"{plural(counts.works, 'work')} and read in {plural(counts.documents, 'reviewed document')}. "
+            'Open <a href="/graph">the whole graph</a>, the <a href="/map">gap map</a> '
+            'or the <a href="/query">named queries</a>; each concept has its own page.</p>',
+            "<h2>Most-evidenced concepts</h2>",
+            _count_table(
+                "top-concepts",
+                "Concept",
+                counts.top_concepts,
+                lambda c: f'<a href="/concept/{_path(c.key)}">{esc(c.label)}</a>',
+                extra=("Class", lambda c: esc(_capital(classes.get(c.cls, c.cls)))),
+            ),
+            "<h2>Categories</h2><p class=meta>Concepts grouped as the reviewed documents group them; "
+            "each opens its rows of the gap map.</p>",
+            _count_table(
+                "categories",
+                "Category",
+                counts.categories,
+                lambda c: f'<a href="/map#{group_anchor(c.label)}">{esc(c.label)}</a>',
+                concepts=True,
+            ),
+            "<h2>Concept classes</h2>",
+            _count_table("classes", "Class", counts.classes, lambda c: esc(_capital(c.label)), concepts=True),
+            "<h2>Reviewed documents</h2>",
+            _count_table(
+                "documents",
+                "Document",
+                counts.documents_read,
+                lambda c: _work_link(c.key, _citation(names, c.key)),
+                concepts=True,
+            ),
+        ]
+        return page("partnergraph — the evidence at a glance", "".join(parts))
+
+    def graph_page(self, query: dict[str, list[str]]) -> Response:
         data = network_data(self.graph())
         data["served"] = True
         focus = query.get("focus", [None])[0]
@@ -142,7 +197,7 @@ class Explorer:
             if focus not in data["details"]:
                 return error(HTTPStatus.NOT_FOUND, f"no node {focus}")
             data["focus"] = focus
-        return Response(HTTPStatus.OK, render_page(data).encode("utf-8"))
+        return Response(HTTPStatus.OK, render_page(data, nav=NAV).encode("utf-8"))
 
     def concept(self, slug: str) -> Response:
         evidence = collect_evidence(self.store, self.project, slug)
@@ -161,20 +216,23 @@ class Explorer:
         q = urllib.parse.quote(ref.slug)
         parts.append(
             "<p>Export: "
-            f'<a href="/export/summary?concept={q}&format=markdown" download>summary (Markdown)</a>, '
+            f'<a href="/export/summary?concept={q}&format=markdown" download>summary (Markdown, .zip)</a>, '
             f'<a href="/export/summary-bib?concept={q}" download>its .bib</a>, '
             f'<a href="/export/summary?concept={q}&format=html" download>HTML</a>, '
             f'<a href="/export/summary?concept={q}&format=docx" download>Word</a>, '
             '<a href="/export/bib?format=bibtex" download>the bibliography</a> · '
-            f'<a href="/?focus=concept:{q}">in the graph</a></p>'
+            f'<a href="/graph?focus=concept:{q}">in the graph</a></p>'
         )
         for polarity, claims in evidence.by_polarity().items():
             parts.append(f"<h2>{esc(POLARITY_HEADINGS[polarity])} ({len(claims)})</h2>")
             for c in claims:
-                works = ", ".join(f'<a href="/work/{_path(w.key)}">{esc(w.key)}</a>' for w in c.works)
-                where = ", ".join(filter(None, [c.reviewed_in, c.section]))
+                pages = f", p. {c.pages}" if c.pages and len(c.works) == 1 else ""
+                works = "; ".join(_work_link(w.key, w.short()) for w in c.works) + esc(pages)
+                if c.via:
+                    works += esc(f" (as cited in {', '.join(c.via_names or c.via)})")
+                where = ", ".join(filter(None, [c.reviewed_in_name or c.reviewed_in, c.section]))
                 parts.append(
-                    f"<blockquote>“{esc(c.quote)}”</blockquote><p class=meta>{esc(c.citation())} — {works} — "
+                    f"<blockquote>“{esc(c.quote)}”</blockquote><p class=meta>{works} — "
                     f"read in {esc(where)} — {esc(c.kind or 'kind unstated')}</p>"
                 )
         return page(f"{ref.label}", "".join(parts))
@@ -185,6 +243,7 @@ class Explorer:
         if key not in works:
             return error(HTTPStatus.NOT_FOUND, f"no work with cite key {key}")
         work = works[key]
+        names = work_names(self.store)
         record = "".join(
             f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in sorted(work.fields.items())
         )
@@ -192,25 +251,29 @@ class Explorer:
             self.store, find_query("concepts-backed-by-work", self.project), {"work": key}
         ).dicts()
         parts = [
+            f"<p class=meta>{esc(_citation(names, key))} · cite key <code>{esc(key)}</code></p>",
             f"<h2>Bibliographic record</h2><table>{record}</table>",
             "<h2>What it backs and contests</h2>",
         ]
         for r in rows:
             polarity = compact(r["polarity"]).removeprefix("pg:")
+            read_in = _work_link(str(r["reviewedIn"]), _citation(names, str(r["reviewedIn"])))
+            via = _work_link(str(r["via"]), _citation(names, str(r["via"]))) if r["via"] else ""
             parts.append(
                 f"<blockquote>“{esc(str(r['quote']))}”</blockquote><p class=meta>{esc(polarity)} "
-                f"<b>{esc(str(r['label']))}</b> — read in {esc(str(r['reviewedIn']))}"
-                + (f" (as cited in {esc(str(r['via']))})" if r["via"] else "")
+                f"<b>{esc(str(r['label']))}</b> — read in {read_in}"
+                + (f" (as cited in {via})" if via else "")
                 + "</p>"
             )
         if not rows:
             parts.append("<p>No claim in the graph rests on this work.</p>")
-        documents = sorted({str(r["reviewedIn"]) for r in rows})
+        documents = sorted({str(r["reviewedIn"]) for r in rows}, key=lambda k: _citation(names, k))
+        cited_in = ", ".join(_work_link(d, _citation(names, d)) for d in documents)
         parts.append(
-            f"<p>Cited in: {esc(', '.join(documents) or 'no reviewed document')} · "
-            f'<a href="/?focus=work:{_path(key)}">in the graph</a></p>'
+            f"<p>Cited in: {cited_in or 'no reviewed document'} · "
+            f'<a href="/graph?focus=work:{_path(key)}">in the graph</a></p>'
         )
-        return page(work.get("title") or key, "".join(parts))
+        return page(work.get("title") or _citation(names, key), "".join(parts))
 
     def gap_map(self, query: dict[str, list[str]]) -> Response:
         by = query.get("by", ["documents"])[0]
@@ -218,35 +281,50 @@ class Explorer:
         if by not in ("documents", "works", "kinds") or count not in ("claims", "works"):
             return error(HTTPStatus.BAD_REQUEST, "by is documents, works or kinds; count is claims or works")
         text = RENDERERS["html"](build_matrix(self.store, self.project, by, count))
-        return Response(HTTPStatus.OK, text.replace("<body>", "<body>" + NAV, 1).encode("utf-8"))
+        views = " · ".join(
+            f'<a href="/map?by={b}">by {b}</a>' for b in ("documents", "works", "kinds") if b != by
+        )
+        return Response(
+            HTTPStatus.OK,
+            text.replace("<body>", f"<body>{NAV}<p class=views>Also {views}</p>", 1).encode("utf-8"),
+        )
 
     def queries_page(self, query: dict[str, list[str]]) -> Response:
+        """Each named query with its parameters as form fields, concepts and works offered
+        by name; a concept may be typed as `evidence` takes it (slug, label, wording)."""
         esc = html.escape
         queries = named_queries(self.project)
         name = query.get("name", [None])[0]
+        if name is not None and name not in queries:
+            return error(HTTPStatus.NOT_FOUND, f"no named query {name}")
+        chosen = name or next(iter(queries))
+        given = {k: v[0] for k, v in query.items() if k != "name"}
         options = "".join(
-            f'<option value="{esc(n)}"{" selected" if n == name else ""}>{esc(q.title)}</option>'
+            f'<option value="{esc(n)}"{" selected" if n == chosen else ""}>{esc(q.title)}</option>'
             for n, q in queries.items()
         )
+        fieldsets = "".join(
+            _parameter_fields(q, given if n == chosen else {}, n == chosen)
+            for n, q in queries.items()
+            if q.parameters
+        )
         body = [
-            f'<form method="get" action="/query"><select name="name">{options}</select> '
-            '<button type="submit" id="run">Run</button></form>'
+            '<form method="get" action="/query" id="query-form">'
+            f'<label>Query <select name="name" id="query-name">{options}</select></label> '
+            f'{fieldsets}<button type="submit" id="run">Run</button></form>',
+            self._choices(queries.values()),
+            _QUERY_SCRIPT,
         ]
+        status = HTTPStatus.OK
         if name:
-            if name not in queries:
-                return error(HTTPStatus.NOT_FOUND, f"no named query {name}")
             named = queries[name]
-            params = {p.name: query[p.name][0] for p in named.parameters if p.name in query}
-            result = run_query(self.store, named, params)
-            head = "".join(f"<th>{esc(v)}</th>" for v in result.variables)
-            rows = "".join(
-                "<tr>" + "".join(f"<td>{esc(compact(t))}</td>" for t in row) + "</tr>"
-                for row in result.rows[:500]
-            )
-            body.append(
-                f"<p>{esc(named.description)}</p><p id=count>{len(result)} row(s)</p>"
-                f"<table id=results><tr>{head}</tr>{rows}</table>"
-            )
+            try:
+                result = run_query(self.store, named, self._parameters(named, given))
+            except PartnergraphError as exc:
+                body.append(f'<p id="error">{esc(str(exc))}</p>')
+                status = HTTPStatus.BAD_REQUEST
+            else:
+                body.append(self._result_table(named, result))
         body.append(
             '<h2>SPARQL</h2><form method="post" action="/sparql"><textarea name="query">'
             "SELECT ?label WHERE { ?c a pg:Barrier ; skos:prefLabel ?label } LIMIT 10</textarea>"
@@ -254,11 +332,60 @@ class Explorer:
             "<p class=meta>Standard prefixes are declared. Read-only; "
             f"{QUERY_SECONDS:g} s time limit, {RESULT_CAP} rows at most.</p>"
         )
-        return page("Named queries", "".join(body))
+        return page("Named queries", "".join(body), status)
+
+    def _parameters(self, named: NamedQuery, given: dict[str, str]) -> dict[str, str]:
+        """The form's values; a concept typed by label or wording becomes its IRI."""
+        params = {p.name: given[p.name].strip() for p in named.parameters if given.get(p.name, "").strip()}
+        for p in named.parameters:
+            if p.type == "concept" and p.name in params:
+                params[p.name] = find_concept(self.store, params[p.name]).iri
+        return params
+
+    def _choices(self, queries: Iterable[NamedQuery]) -> str:
+        """Datalists of concepts (by label, slug beside) and works (by key, name beside)."""
+        types = {p.type for q in queries for p in q.parameters}
+        esc = html.escape
+        lists = []
+        if "concept" in types:
+            rows = self.store.select(sparql_prologue() + _CONCEPT_LABELS).dicts()
+            lists.append(
+                '<datalist id="concepts">'
+                + "".join(
+                    f'<option value="{esc(str(r["label"]))}">{esc(str(r["slug"]))}</option>' for r in rows
+                )
+                + "</datalist>"
+            )
+        if "work" in types:
+            names = sorted(work_names(self.store).values(), key=lambda w: (w.citation.casefold(), w.key))
+            lists.append(
+                '<datalist id="works">'
+                + "".join(f'<option value="{esc(w.key)}">{esc(w.citation)}</option>' for w in names)
+                + "</datalist>"
+            )
+        return "".join(lists)
+
+    def _result_table(self, named: NamedQuery, result: QueryResult) -> str:
+        """Rows as the query returns them, except that cite keys read as names and link to their work."""
+        esc = html.escape
+        names = work_names(self.store)
+
+        def cell(term: object) -> str:
+            text = compact(term)
+            if text in names:
+                return _work_link(text, names[text].citation)
+            return esc(text)
+
+        head = "".join(f"<th>{esc(v)}</th>" for v in result.variables)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{cell(t)}</td>" for t in row) + "</tr>" for row in result.rows[:500]
+        )
+        return (
+            f"<p>{esc(named.description)}</p><p id=count>{plural(len(result), 'row')}</p>"
+            f"<table id=results><tr>{head}</tr>{rows}</table>"
+        )
 
     def sparql(self, params: dict[str, list[str]], accept: str) -> Response:
-        from .namespaces import sparql_prologue
-
         text = params.get("query", [""])[0]
         if not text.strip():
             return error(HTTPStatus.BAD_REQUEST, "give a SPARQL query as ?query= or in the request body")
@@ -294,7 +421,7 @@ class Explorer:
         summary = build_summary(
             self.store, self.project, choose_concepts(self.store, self.project, concepts, None, None)
         )
-        cited = [w for key in summary.cited_keys() for w in works if w.key == key]
+        cited = cited_works(summary, works)
         stem = "-".join(concepts)[:60] or "summary"
         if what == "summary-bib":
             return Response(
@@ -306,7 +433,8 @@ class Explorer:
         fmt = query.get("format", ["markdown"])[0]
         style = query.get("style", ["apa"])[0]
         if fmt == "markdown":
-            body, kind, suffix = to_markdown(summary, f"{stem}.json").encode("utf-8"), "text/markdown", "md"
+            # The Markdown names its .csl and carries .bib and CSL-JSON beside it: one .zip.
+            body, kind, suffix = markdown_bundle(summary, cited, style), "application/zip", "zip"
         elif fmt == "html":
             body, kind, suffix = (
                 to_html(summary, cited, style).encode("utf-8"),
@@ -324,6 +452,8 @@ class Explorer:
         try:
             if path == "/":
                 return self.home(query)
+            if path == "/graph":
+                return self.graph_page(query)
             if path.startswith("/concept/"):
                 return self.concept(urllib.parse.unquote(path.removeprefix("/concept/")))
             if path.startswith("/work/"):
@@ -356,6 +486,38 @@ SELECT DISTINCT ?relation ?slug ?label WHERE {
 } ORDER BY ?relation ?label"""
 
 
+_CONCEPT_LABELS = """
+SELECT ?slug ?label WHERE {
+  ?concept skos:inScheme id:scheme ; skos:prefLabel ?label .
+  FILTER NOT EXISTS { ?concept a pg:Category }
+  BIND(STRAFTER(STR(?concept), "/concept/") AS ?slug)
+} ORDER BY LCASE(STR(?label))"""
+# Only the chosen query's parameters are shown and sent: the others' fieldsets are disabled.
+_QUERY_SCRIPT = """<script>
+const pick = document.getElementById('query-name');
+pick.addEventListener('change', () => document.querySelectorAll('fieldset[data-query]').forEach(f => {
+  f.disabled = f.hidden = f.dataset.query !== pick.value; }));
+</script>"""
+
+
+def _parameter_fields(named: NamedQuery, given: dict[str, str], chosen: bool) -> str:
+    esc = html.escape
+    fields = []
+    for p in named.parameters:
+        value = given.get(p.name, p.default or "")
+        choices = {"concept": ' list="concepts"', "work": ' list="works"'}.get(p.type, "")
+        fields.append(
+            f'<label>{esc(p.name)} <input name="{esc(p.name)}" value="{esc(value)}"{choices}></label> '
+            f"<span class=meta>{esc(p.doc)}</span><br>"
+        )
+    hidden = "" if chosen else " hidden disabled"
+    return (
+        f'<fieldset data-query="{esc(named.name)}"{hidden}><legend>Parameters</legend>'
+        + "".join(fields)
+        + "</fieldset>"
+    )
+
+
 class QueryAbandoned(BaseException):
     """Raised inside a query thread that ran past its time limit.
 
@@ -368,6 +530,43 @@ def abandon(thread: threading.Thread) -> None:
     if thread.ident is not None:
         exception = ctypes.py_object(QueryAbandoned)
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), exception)
+
+
+def _count_table(
+    table_id: str,
+    heading: str,
+    rows: list[Count],
+    first: Callable[[Count], str],
+    concepts: bool = False,
+    extra: tuple[str, Callable[[Count], str]] | None = None,
+) -> str:
+    """One overview table: a named, linked first column, then counts from `overview`."""
+    head = [heading, *(["Concepts"] if concepts else []), "Claims", "Works", *([extra[0]] if extra else [])]
+    body = []
+    for c in rows:
+        cells = [first(c), *([str(c.concepts)] if concepts else []), str(c.claims), str(c.works)]
+        cells += [extra[1](c)] if extra else []
+        body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    return (
+        f'<table id="{table_id}"><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table>"
+    )
+
+
+def _work_link(key: str, text: str) -> str:
+    """A work by its short citation, linked to its page; the key stays in the link and tooltip."""
+    return f'<a href="/work/{_path(key)}" title="{html.escape(key)}">{html.escape(text)}</a>'
+
+
+def _citation(names: dict[str, WorkName], key: str) -> str:
+    return names[key].citation if key in names else key
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _path(text: str) -> str:
@@ -392,6 +591,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Security-Policy", "default-src 'self' 'unsafe-inline' data: blob:")
         if response.filename:
             self.send_header("Content-Disposition", f'attachment; filename="{response.filename}"')
+        if response.location:
+            self.send_header("Location", response.location)
         self.end_headers()
         self.wfile.write(response.body)
 

@@ -16,6 +16,7 @@ import networkx as nx
 
 from .evidence_graph import PHYSICS_LIMIT, layout
 from .html_embed import json_script
+from .panels import CLOSE_BUTTON, CLOSE_STYLE
 
 CLASS_COLOURS = {
     "SuccessFactor": "#2b8cbe", "Barrier": "#e34a33", "Theory": "#756bb1", "PartnershipType": "#31a354",
@@ -84,34 +85,40 @@ def network_data(
     details = {
         node: {k: v for k, v in data.items() if k in DETAIL_FIELDS} for node, data in graph.nodes(data=True)
     }
+    document_names = {d["key"]: d["label"] for d in details.values() if d["kind"] == "document"}
     return {
         "nodes": nodes,
         "edges": edges,
         "details": details,
         "claims": edge_claims,
+        "documentNames": document_names,
         "physics": physics,
         "classColours": CLASS_COLOURS,
         "polarityColours": POLARITY_COLOURS,
     }
 
 
-def render_page(data: dict[str, object], title: str = "partnergraph — evidence graph") -> str:
+def render_page(data: dict[str, object], title: str = "partnergraph — evidence graph", nav: str = "") -> str:
+    """`nav` is the explorer's navigation bar; the standalone file has none to link to."""
     script, style = vis_assets()
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{style}</style><style>{PAGE_STYLE}</style>"
-        f"<script>{script}</script></head><body>{PAGE_BODY}"
+        f"<title>{html.escape(title)}</title><style>{style}</style><style>{PAGE_STYLE}{CLOSE_STYLE}</style>"
+        f"<script>{script}</script></head><body>{nav}{PAGE_BODY}"
         + json_script(data, "graph-data")
         + f"<script>{PAGE_SCRIPT}</script></body></html>\n"
     )
 
 
 PAGE_STYLE = """
-body { margin: 0; font-family: system-ui, sans-serif; display: grid; grid-template-columns: 17rem 1fr 24rem;
-  height: 100vh; color: #222; }
+body { margin: 0; font-family: system-ui, sans-serif; display: flex; flex-direction: column; height: 100vh;
+  color: #222; }
+#layout { flex: 1; min-height: 0; display: grid; grid-template-columns: 17rem 1fr 24rem; }
+#layout.closed { grid-template-columns: 17rem 1fr; }
 #controls, #panel { overflow: auto; padding: 0.6rem; font-size: 13px; border-right: 1px solid #ddd; }
-#panel { border-left: 1px solid #ddd; border-right: none; }
-#network { height: 100vh; }
+#panel { border-left: 1px solid #ddd; border-right: none; position: relative; }
+#panel[hidden] { display: none; }
+#network { min-height: 0; }
 fieldset { border: 1px solid #ddd; margin: 0 0 0.5rem; } legend { font-weight: 600; }
 label { display: block; }
 .swatch { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; vertical-align: middle;
@@ -121,6 +128,7 @@ blockquote { margin: 0.4rem 0; padding-left: 0.5rem; border-left: 3px solid #ccc
 .meta { color: #555; font-size: 12px; } #status { color: #555; }
 """
 PAGE_BODY = """
+<div id="layout">
 <div id="controls">
   <input id="search" type="search" placeholder="Search concepts and works" aria-label="Search">
   <div id="status"></div>
@@ -130,8 +138,10 @@ PAGE_BODY = """
   <fieldset id="f-kind"><legend>Evidence kind</legend></fieldset>
 </div>
 <div id="network"></div>
-<aside id="panel"><p>Click a concept, work or document to see its evidence.</p></aside>
-"""
+<aside id="panel">CLOSE_BUTTON
+<div id="panel-body"><p>Click a concept, work or document to see its evidence.</p></div></aside>
+</div>
+""".replace("CLOSE_BUTTON", CLOSE_BUTTON)
 PAGE_SCRIPT = """
 const data = JSON.parse(document.getElementById('graph-data').textContent);
 const el = (tag, text, cls) => {
@@ -140,15 +150,19 @@ const el = (tag, text, cls) => {
   if (cls) e.className = cls;
   return e;
 };
+const claimsText = n => n + (n === 1 ? ' claim' : ' claims');
+const documentName = key => data.documentNames[key] || key;
 const state = { cls: new Set(), polarity: new Set(), document: new Set(), kind: new Set() };
 const values = { cls: new Set(), polarity: new Set(), document: new Set(), kind: new Set() };
 for (const n of data.nodes) values.cls.add(data.details[n.id].cls);
 for (const e of data.edges) { e.polarities.forEach(v => values.polarity.add(v));
   e.documents.forEach(v => values.document.add(v)); e.kinds.forEach(v => values.kind.add(v)); }
 const colours = { cls: data.classColours, polarity: data.polarityColours };
+const shownAs = { document: documentName };
 for (const [facet, box] of [['cls', 'f-class'], ['polarity', 'f-polarity'], ['document', 'f-document'],
                             ['kind', 'f-kind']]) {
-  for (const v of [...values[facet]].sort()) {
+  const name = shownAs[facet] || (v => v);
+  for (const v of [...values[facet]].sort((a, b) => name(a).localeCompare(name(b)))) {
     state[facet].add(v);
     const label = el('label'); const input = el('input'); input.type = 'checkbox'; input.checked = true;
     input.dataset.facet = facet; input.value = v;
@@ -160,7 +174,8 @@ for (const [facet, box] of [['cls', 'f-class'], ['polarity', 'f-polarity'], ['do
       swatch.style.background = colours[facet][v] || '#999';
       label.append(swatch);
     }
-    label.append(document.createTextNode(v));
+    label.append(document.createTextNode(name(v)));
+    if (name(v) !== v) label.title = v;
     document.getElementById(box).append(label);
   }
 }
@@ -185,28 +200,36 @@ function status() {
     + edgeView.length + ' of ' + data.edges.length + ' links';
 }
 status();
+const panel = document.getElementById('panel'); const panelBody = document.getElementById('panel-body');
+const layoutBox = document.getElementById('layout');
+function openPanel(open) { panel.hidden = !open; layoutBox.classList.toggle('closed', !open); }
 function show(id) {
-  const d = data.details[id]; const panel = document.getElementById('panel'); panel.replaceChildren();
+  const d = data.details[id]; panelBody.replaceChildren();
   if (!d) return;
+  openPanel(true);
   const category = d.category && d.category !== d.cls ? ' — ' + d.category : '';
-  panel.append(el('h2', d.label), el('p', (d.cls || '') + category + ' — ' + d.claims + ' claim(s)', 'meta'));
-  if (d.title && d.title !== d.label) panel.append(el('p', d.title, 'meta'));
+  panelBody.append(el('h2', d.label),
+    el('p', (d.cls || '') + category + ' — ' + claimsText(d.claims), 'meta'));
+  if (d.title && d.title !== d.label) panelBody.append(el('p', d.title, 'meta'));
   if (data.served && (d.slug || d.key)) {
     const link = el('a', 'Open its page');
     link.href = d.slug ? '/concept/' + encodeURIComponent(d.slug) : '/work/' + encodeURIComponent(d.key);
     link.id = 'open-page';
-    panel.append(link);
+    panelBody.append(link);
   }
   for (const other of network.getConnectedNodes(id)) {
     const claims = data.claims[id + '|' + other] || data.claims[other + '|' + id] || [];
     const shown = claims.filter(c => state.polarity.has(c.polarity) && state.document.has(c.document)
       && state.kind.has(c.kind));
     if (!shown.length) continue;
-    panel.append(el('h3', data.details[other].label));
-    for (const c of shown) { panel.append(el('blockquote', '\\u201c' + c.quote + '\\u201d'),
-      el('p', c.polarity + ' — ' + c.kind + ' — read in ' + c.document + ' (' + c.claim + ')', 'meta')); }
+    panelBody.append(el('h3', data.details[other].label));
+    for (const c of shown) { panelBody.append(el('blockquote', '\\u201c' + c.quote + '\\u201d'),
+      el('p', c.polarity + ' — ' + c.kind + ' — read in ' + documentName(c.document) + ' (' + c.claim + ')',
+         'meta')); }
   }
 }
+document.getElementById('panel-close').addEventListener('click', () => openPanel(false));
+document.addEventListener('keydown', ev => { if (ev.key === 'Escape') openPanel(false); });
 network.on('click', params => { if (params.nodes.length) show(params.nodes[0]); });
 network.on('doubleClick', params => {
   if (!visible || !params.nodes.length) return;
@@ -215,15 +238,22 @@ network.on('doubleClick', params => {
 });
 if (data.focus) { show(data.focus); }
 window.pgShow = show;
+// A hit is shown (even outside a focused neighbourhood), selected, centred and opened.
 document.getElementById('search').addEventListener('input', ev => {
   const q = ev.target.value.trim().toLowerCase(); if (q.length < 2) return;
   const label = n => data.details[n.id].label.toLowerCase();
   const hit = data.nodes.find(n => label(n) === q) || data.nodes.find(n => label(n).startsWith(q))
     || data.nodes.find(n => label(n).includes(q));
-  if (hit) { network.selectNodes([hit.id]); network.focus(hit.id, { scale: 1.2 }); show(hit.id); }
+  if (!hit) return;
+  if (visible && !visible.has(hit.id)) { visible.add(hit.id); nodeView.refresh(); status(); }
+  network.selectNodes([hit.id]);
+  network.focus(hit.id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 300 } });
+  show(hit.id);
 });
-// With physics off vis-network fits the view itself; with physics on the nodes drift after
-// that fit, so the view is fitted again once they have settled.
-if (data.physics) network.once('stabilized', () => network.fit({ animation: false }));
+// With physics on, the nodes are settled before the first drawing and then held still: left
+// running, physics kept the seed corpus's 387 nodes drifting for many seconds, so nothing a
+// reader (or a search) centred stayed where it was put.
+if (data.physics) network.once('stabilizationIterationsDone', () => {
+  network.setOptions({ physics: false }); network.fit({ animation: false }); });
 network.once('afterDrawing', () => { document.body.dataset.ready = 'true'; });
 """
