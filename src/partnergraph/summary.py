@@ -175,7 +175,7 @@ def paragraph(evidence: Evidence) -> tuple[list[Segment], bool]:
         )
     via = via_works(evidence)
     if via:
-        out.append(Segment(" Works cited at second hand were read as cited in "))
+        out.append(Segment(" Secondary citations were read in the works that cite them "))
         out.append(Segment(cites=tuple(Cite(key) for key in via[:CITES_PER_BRACKET])))
         if len(via) > CITES_PER_BRACKET:
             cut = True
