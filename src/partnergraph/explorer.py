@@ -55,7 +55,8 @@ body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 60rem; pad
 blockquote { margin: 0.4rem 0; padding-left: 0.6rem; border-left: 3px solid #8aa; }
 .meta { color: #555; font-size: 0.9rem; } table { border-collapse: collapse; }
 td, th { border: 1px solid #ddd; padding: 2px 6px; font-size: 0.9rem; vertical-align: top; }
-textarea { width: 100%; height: 10rem; }
+textarea { width: 100%; height: 10rem; } td.n { text-align: right; }
+#error { color: #a00; }
 """
 # Its own style: it is also put into pages the explorer did not lay out (gap map, graph).
 NAV = (
@@ -546,7 +547,8 @@ def _count_table(
     for c in rows:
         cells = [first(c), *([str(c.concepts)] if concepts else []), str(c.claims), str(c.works)]
         cells += [extra[1](c)] if extra else []
-        body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        row = "".join(f"<td{' class=n' if cell.isdigit() else ''}>{cell}</td>" for cell in cells)
+        body.append(f"<tr>{row}</tr>")
     return (
         f'<table id="{table_id}"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in head)
