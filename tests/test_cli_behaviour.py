@@ -230,11 +230,11 @@ def test_build_is_quiet_when_piped(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
-def test_build_shows_progress_on_a_terminal(tmp_path: Path) -> None:
-    project = copy_fixture(tmp_path / "mini")
+def on_a_terminal(*args: str) -> str:
+    """What a person sees: the command run with a pseudo-terminal as stdout and stderr."""
     pid, fd = pty.fork()
-    if pid == 0:  # the child runs the command with a terminal as stdout and stderr
-        os.execv(sys.executable, [*CLI, "--project", str(project.root), "build"])
+    if pid == 0:
+        os.execv(sys.executable, [*CLI, *args])
     chunks = []
     while True:
         try:
@@ -245,9 +245,22 @@ def test_build_shows_progress_on_a_terminal(tmp_path: Path) -> None:
             break
         chunks.append(data)
     os.waitpid(pid, 0)
-    screen = b"".join(chunks).decode("utf-8", "replace")
-    assert "building" in screen and "compile" in screen
-    assert "3/3" in screen
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_build_and_validate_show_progress_on_a_terminal(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path / "mini")
+    screen = on_a_terminal("--project", str(project.root), "build")
+    assert "building" in screen and "compile" in screen and "3/3" in screen
+    screen = on_a_terminal("--project", str(project.root), "validate")
+    assert "validating" in screen and "SHACL shapes" in screen and "3/3" in screen
+
+
+def test_summary_of_a_class_shows_progress_on_a_terminal(built: Project, tmp_path: Path) -> None:
+    out_file = tmp_path / "barriers.md"
+    screen = on_a_terminal("--project", str(built.root), "summary", "--class", "barrier", "-o", str(out_file))
+    assert "summarising" in screen and "Power imbalance" in screen
+    assert out_file.is_file()
 
 
 # -- classes in any case, one JSON document ------------------------------------------------------

@@ -337,7 +337,8 @@ def summary(
     with obj.open_store() as store:
         class_name = resolve_class(store, cls).name if cls else None
         chosen = choose_concepts(store, obj.project, concepts, class_name, query)
-        result = build_summary(store, obj.project, chosen)
+        with steps(len(chosen), "summarising") as step:
+            result = build_summary(store, obj.project, chosen, on_step=step)
     written = write_summary(result, works, out, fmt, style)
     click.echo(
         f"{plural(len(result.sections), 'concept')}, {plural(len(result.cited_keys()), 'work')} cited: "

@@ -17,6 +17,7 @@ evidence has them; works and documents are named as a reader cites them, not by 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,10 +259,18 @@ def strongest_quotes(evidence: Evidence, n: int = QUOTES_PER_CONCEPT) -> list[Ev
 
 
 def build_summary(
-    store: Store, project: Project, concepts: list[ConceptRef], title: str | None = None
+    store: Store,
+    project: Project,
+    concepts: list[ConceptRef],
+    title: str | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> Summary:
+    """One section per concept with claims; `on_step` hears of each concept as it starts
+    (a `--class` summary reads the evidence of dozens of concepts)."""
     summary = Summary(title or "Evidence summary: " + ", ".join(c.label for c in concepts))
     for ref in concepts:
+        if on_step:
+            on_step(ref.label)
         evidence = collect_evidence(store, project, ref.slug)
         if not evidence.claims:
             continue
