@@ -18,7 +18,7 @@ from .build import build as build_project
 from .build import load_sources, write_atomically
 from .errors import PartnergraphError
 from .formats import choose_format
-from .names import plural
+from .names import plural, reader_names
 from .output import FORMATS, render
 from .progress import steps
 from .project import PROJECT_ENV, Project
@@ -220,7 +220,8 @@ def query(
     named = find_query(name, obj.project)
     with obj.open_store() as store:
         result = run_query(store, named, bound, include_inferred=not asserted_only)
-    emit(render(result, fmt), out)
+        names = reader_names(store) if fmt == "table" else None
+    emit(render(result, fmt, names), out)
 
 
 @main.command()

@@ -95,3 +95,22 @@ def work_names(store: Store) -> dict[str, WorkName]:
 
 def _text(term: object | None) -> str | None:
     return str(term) if term is not None else None
+
+
+_CONCEPT_LABELS = (
+    "SELECT ?concept (SAMPLE(?l) AS ?label) WHERE { ?concept skos:prefLabel ?l } GROUP BY ?concept"
+)
+
+
+def reader_names(store: Store) -> dict[str, str]:
+    """What a results table shows in place of an identifier: a work's short citation
+    (for its IRI or its cite key) and a concept's label (for its IRI)."""
+    from .namespaces import work_iri
+
+    shown = {
+        str(row["concept"]): str(row["label"])
+        for row in store.select(sparql_prologue() + _CONCEPT_LABELS).dicts()
+    }
+    for key, name in work_names(store).items():
+        shown[key] = shown[str(work_iri(key))] = name.citation
+    return shown
