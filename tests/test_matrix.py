@@ -72,3 +72,17 @@ def test_html_cells_open_to_escaped_quotes(mini: Project, tmp_path: Path) -> Non
     assert data["lack-of-trust|greasley2008"][0]["work_name"] == "Greasley et al., 2008"
     assert data["lack-of-trust|greasley2008"][0]["reviewed_in_name"] == "Wallace, 2010"
     assert 'id="panel-close"' in page
+
+
+def test_groups_and_graph_classes_read_as_words(seed_corpus: Project) -> None:
+    """Concepts without a category are grouped by class, named as a heading reads."""
+    from partnergraph.evidence_graph import build_graph
+    from partnergraph.stores import open_store
+    from partnergraph.viz_html import network_data
+
+    with open_store(seed_corpus.default_store) as opened:
+        matrix = build_matrix(opened, seed_corpus, "documents", "claims")
+        data = network_data(build_graph(opened, seed_corpus))
+    assert "Partnership type" in matrix.groups
+    assert not [g for g in matrix.groups if re.search(r"[a-z][A-Z]", g)]
+    assert data["classNames"]["SuccessFactor"] == "Success factor"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .evidence import KIND_NAMES
 from .html_embed import json_script
-from .names import work_names
+from .names import class_name, work_names
 from .panels import CLOSE_BUTTON, CLOSE_STYLE
 from .project import Project
 from .queries import find_query, run_query
@@ -82,7 +82,7 @@ def build_matrix(
         if cls not in CONCEPT_CLASSES:
             continue
         slug = str(row["concept"]).rsplit("/", 1)[-1]
-        group = str(row["category"]) if row["category"] else cls
+        group = str(row["category"]) if row["category"] else class_name(cls)
         concepts.setdefault(slug, (group, str(row["label"])))
         column = {
             "documents": str(row["reviewedIn"]),

@@ -17,6 +17,12 @@ from .stores import Store
 SHORT_TITLE_WORDS = 5
 
 
+def class_name(cls: str) -> str:
+    """'PartnershipType' -> 'Partnership type': an ontology class as a heading reads."""
+    words = re.findall(r"[A-Z][a-z]*|[a-z]+", cls)
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else cls
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 work', '28 works', '2 reviewed documents' — never 'work(s)'."""
     if count == 1:

@@ -16,6 +16,7 @@ import networkx as nx
 
 from .evidence_graph import PHYSICS_LIMIT, layout
 from .html_embed import json_script
+from .names import class_name
 from .panels import CLOSE_BUTTON, CLOSE_STYLE
 
 CLASS_COLOURS = {
@@ -94,6 +95,7 @@ def network_data(
         "documentNames": document_names,
         "physics": physics,
         "classColours": CLASS_COLOURS,
+        "classNames": {cls: class_name(cls) for cls in {d["cls"] for d in details.values()}},
         "polarityColours": POLARITY_COLOURS,
     }
 
@@ -158,7 +160,8 @@ for (const n of data.nodes) values.cls.add(data.details[n.id].cls);
 for (const e of data.edges) { e.polarities.forEach(v => values.polarity.add(v));
   e.documents.forEach(v => values.document.add(v)); e.kinds.forEach(v => values.kind.add(v)); }
 const colours = { cls: data.classColours, polarity: data.polarityColours };
-const shownAs = { document: documentName };
+const className = v => data.classNames[v] || v;
+const shownAs = { document: documentName, cls: className };
 for (const [facet, box] of [['cls', 'f-class'], ['polarity', 'f-polarity'], ['document', 'f-document'],
                             ['kind', 'f-kind']]) {
   const name = shownAs[facet] || (v => v);
@@ -209,7 +212,7 @@ function show(id) {
   openPanel(true);
   const category = d.category && d.category !== d.cls ? ' — ' + d.category : '';
   panelBody.append(el('h2', d.label),
-    el('p', (d.cls || '') + category + ' — ' + claimsText(d.claims), 'meta'));
+    el('p', (d.cls ? className(d.cls) : '') + category + ' — ' + claimsText(d.claims), 'meta'));
   if (d.title && d.title !== d.label) panelBody.append(el('p', d.title, 'meta'));
   if (data.served && (d.slug || d.key)) {
     const link = el('a', 'Open its page');
