@@ -22,6 +22,7 @@ from pathlib import Path
 from bench_build_and_query import timed
 from partnergraph import Project, build, open_store
 from partnergraph.evidence_graph import build_graph
+from partnergraph.progress import steps
 from partnergraph.viz_html import network_data, render_page
 from synthetic_corpus import write_project
 
@@ -122,12 +123,14 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, steps(5, "browser benchmark") as step:
+        step("write and build the synthetic project")
         root = Path(tmp) / "synthetic"
         write_graph_project(root, args.nodes)
         project = Project.locate(root)
         build_s, _ = timed(lambda: build(project))
         print(f"synthetic project for {args.nodes} nodes: build {build_s:.1f} s")
+        step("read the evidence graph")
         reads = {}
         for descriptor in ("memory:", f"oxigraph:{root / 'build' / 'store'}"):
             with open_store(descriptor, project) as store:
@@ -137,6 +140,7 @@ def main() -> None:
             f"rdflib {reads['memory']:.2f} s, oxigraph {reads['oxigraph']:.2f} s "
             f"| ratio rdflib/oxigraph {reads['memory'] / reads['oxigraph']:.1f}x"
         )
+        step("layout and page data")
         layout_s, data = timed(lambda: network_data(graph))
         shipped = Path(tmp) / "graph.html"
         shipped.write_text(render_page(data), encoding="utf-8")
@@ -149,7 +153,9 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             labels = {n: graph.nodes[n]["label"] for n in ("document:doc0", "concept:concept-1234")}
+            step("Chromium: the page as shipped")
             figures = open_in_chromium(browser, shipped, 120, labels)
+            step("Chromium: physics on")
             physics = open_in_chromium(browser, with_physics, args.physics_seconds, labels)
             browser.close()
         for page_name, result in (("as shipped", figures), ("physics on", physics)):

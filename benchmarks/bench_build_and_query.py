@@ -20,6 +20,7 @@ from rdflib import Graph
 from partnergraph import Project, build, find_query, open_store, run_query
 from partnergraph.evidence import collect_evidence
 from partnergraph.matrix import build_matrix
+from partnergraph.progress import Step, steps
 from partnergraph.reasoning import reason
 from synthetic_corpus import write_project
 
@@ -37,8 +38,16 @@ def timed(fn, repeat: int = 1) -> tuple[float, object]:
 
 
 def measure(name: str, project: Project, repeat: int, concept: str) -> None:
+    with steps(5, name) as step:
+        measure_steps(name, project, repeat, concept, step)
+
+
+def measure_steps(name: str, project: Project, repeat: int, concept: str, step: Step) -> None:
+    """The figures of one corpus; `step` names each phase on a terminal while it runs."""
+    step("build")
     build_s, report = timed(lambda: build(project))
     triples = report.counts["triples"]
+    step("load: rdflib against Oxigraph")
     parse_s, _ = timed(lambda: Graph().parse(project.graph_file, format="turtle"))
     oxi_load_s, _ = timed(
         lambda: open_store(f"oxigraph:{Path(tempfile.mkdtemp())}", create=True).load_build(
@@ -54,6 +63,7 @@ def measure(name: str, project: Project, repeat: int, concept: str) -> None:
         f"load: rdflib parse {parse_s:.3f} s | oxigraph bulk load {oxi_load_s:.3f} s "
         f"| ratio rdflib/oxigraph {parse_s / oxi_load_s:.1f}x"
     )
+    step("named queries")
     for query_name, params in (
         ("barriers-backed-by-works", {}),
         ("evidence-for-concept", {"concept": concept}),
@@ -72,6 +82,7 @@ def measure(name: str, project: Project, repeat: int, concept: str) -> None:
             f"oxigraph {latencies['oxigraph'] * 1000:.1f} ms | ratio {ratio:.1f}x ({len(result)} rows)"
         )
 
+    step("evidence and matrix")
     for label, operation in (
         (f"evidence {concept}", lambda store: collect_evidence(store, project, concept)),
         ("matrix --by works", lambda store: build_matrix(store, project, "works")),
@@ -87,6 +98,7 @@ def measure(name: str, project: Project, repeat: int, concept: str) -> None:
             f"| ratio {memory / oxigraph:.1f}x"
         )
 
+    step("reason")
     if shutil.which("java"):
         with open_store(project.default_store) as store:
             reason_s, reasoning = timed(lambda: reason(project, store))
