@@ -44,6 +44,13 @@ def test_push_takes_store_after_the_command(built: Project, tmp_path: Path) -> N
     assert out.startswith(f"pushed to oxigraph:{target}: asserted ")
 
 
+@pytest.mark.server
+def test_push_to_a_server_with_store_after_the_command(built: Project, oxigraph_server: str) -> None:
+    code, out, err = run("push", "--project", str(built.root), "--store", f"sparql:{oxigraph_server}")
+    assert code == 0, err
+    assert out.startswith(f"pushed to sparql:{oxigraph_server}: asserted ")
+
+
 # -- formats by their usual names, and from --out -----------------------------------------
 
 
