@@ -117,3 +117,11 @@ def test_gap_map_headers_stay_in_view_while_scrolling(seed_site: str, visit) -> 
     )
     assert 0 <= top < 5, f"column headers are {top:.0f} px from the top of the window"
     assert 0 <= left < 5, f"row headers are {left:.0f} px from the left of the window"
+
+
+def test_a_category_page_lists_the_concepts_it_groups(seed_site: str) -> None:
+    """Reached through a concept's "broader" link: a page, not a 400 about categories."""
+    status, _type, text = get(seed_site + "/concept/power-and-equality")
+    assert status == 200
+    assert "No claim is about this concept itself" in text
+    assert 'href="/concept/power-imbalance"' in text

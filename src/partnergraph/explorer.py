@@ -201,11 +201,16 @@ class Explorer:
         return Response(HTTPStatus.OK, render_page(data, nav=NAV).encode("utf-8"))
 
     def concept(self, slug: str) -> Response:
-        evidence = collect_evidence(self.store, self.project, slug)
+        # A category reached through "broader" is a page too: it lists the concepts it
+        # groups (as "narrower") even where no claim is about the category itself.
+        evidence = collect_evidence(self.store, self.project, slug, empty_category_ok=True)
         esc = html.escape
         ref = evidence.concept
         parts = [
             "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in profile_lines(evidence.profile)) + "</ul>"
+            if evidence.claims
+            else "<p>No claim is about this concept itself; the concepts it groups have their own "
+            "evidence (below, as narrower).</p>"
         ]
         related = self.store.select(_RELATED, {"concept": URIRef(ref.iri)}).dicts()
         if related:
