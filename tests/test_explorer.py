@@ -244,3 +244,12 @@ def test_queries_that_cannot_be_interrupted_are_capped(built: Project) -> None:
     while any(t.name == "sparql-query" for t in threading.enumerate()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(explorer.select(query, 5).rows) == 1
+
+
+def test_query_results_show_labels_and_names_linked_to_their_pages(site: str) -> None:
+    status, _type, text = get(site + "/query?name=barriers-backed-by-works")
+    assert status == 200
+    results = text[text.index("<table id=results>") :]
+    assert '<a href="/concept/power-imbalance">Power imbalance</a>' in results
+    assert 'href="/work/greasley2008"' in results and "Greasley et al., 2008" in results
+    assert "id:concept/" not in results and "id:work/" not in results

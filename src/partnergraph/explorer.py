@@ -27,19 +27,19 @@ from rdflib import URIRef
 
 from .bibexport import EXPORTERS
 from .build import load_sources
-from .concepts import find_concept
+from .concepts import CONCEPT_PREFIX, find_concept
 from .errors import PartnergraphError
 from .evidence import collect_evidence
 from .evidence_graph import build_graph
 from .evidence_output import POLARITY_HEADINGS, profile_lines
 from .matrix import RENDERERS, build_matrix, group_anchor
-from .names import WorkName, plural, work_names
-from .namespaces import sparql_prologue
+from .names import WorkName, plural, reader_names, work_names
+from .namespaces import ID, sparql_prologue
 from .output import as_csv, as_sparql_json, compact
 from .overview import Count, overview
 from .project import Project
 from .queries import NamedQuery, find_query, named_queries, run_query
-from .stores import QueryResult, Store
+from .stores import QueryResult, Store, Term
 from .summary import build_summary, choose_concepts
 from .summary_output import cited_works, markdown_bundle, to_docx, to_html
 from .viz_html import network_data, render_page
@@ -372,15 +372,22 @@ class Explorer:
         return "".join(lists)
 
     def _result_table(self, named: NamedQuery, result: QueryResult) -> str:
-        """Rows as the query returns them, except that cite keys read as names and link to their work."""
+        """Rows as the query returns them, except that works (by IRI or cite key) read as
+        names linking to their page, and concepts as labels linking to theirs."""
         esc = html.escape
         names = work_names(self.store)
+        labels = reader_names(self.store)
+        work_prefix = str(ID["work/"])
 
-        def cell(term: object) -> str:
-            text = compact(term)
-            if text in names:
-                return _work_link(text, names[text].citation)
-            return esc(text)
+        def cell(term: Term | None) -> str:
+            value = term.value if term is not None else ""
+            if value.startswith(CONCEPT_PREFIX) and value in labels:
+                slug = value.removeprefix(CONCEPT_PREFIX)
+                return f'<a href="/concept/{_path(slug)}">{esc(labels[value])}</a>'
+            key = value.removeprefix(work_prefix)
+            if key in names:
+                return _work_link(key, names[key].citation)
+            return esc(compact(term))
 
         head = "".join(f"<th>{esc(v)}</th>" for v in result.variables)
         rows = "".join(
