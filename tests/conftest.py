@@ -6,6 +6,7 @@ depends on another having run or on the working directory.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -74,25 +75,105 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen(
         [executable, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2).close()
-            break
-        except OSError as exc:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                stderr = process.stderr.read() if process.stderr else b""
-                raise RuntimeError(f"oxigraph serve did not start: {stderr!r}") from exc
-            time.sleep(0.1)
+    url = f"http://127.0.0.1:{port}/query"
+    wait_for_endpoint(url, process, 30, "oxigraph serve")
     try:
-        yield f"{url}/query"
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = ., {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CheckpointInterval = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 10
+
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+# CI sets this (.ci/run installs Virtuoso): there a missing server fails instead of skipping.
+REQUIRE_SERVERS_ENV = "PARTNERGRAPH_REQUIRE_INTEROP_SERVERS"
+
+
+def wait_for_endpoint(url: str, process: subprocess.Popen[bytes], seconds: float, name: str) -> None:
+    """Until the SPARQL endpoint answers ASK {}; a server that dies or never answers fails the session."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).close()
+            return
+        except OSError as exc:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"{name} did not start (exit {process.poll()})") from exc
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real OpenLink Virtuoso on 127.0.0.1 with its own database; yields its query URL.
+
+    The Graph Store Protocol endpoint (/sparql-graph-crud) writes as the SQL user "SPARQL",
+    which may not write until granted SPARQL_UPDATE (isql is Virtuoso's own SQL client)."""
+    server = shutil.which("virtuoso-t")
+    isql = shutil.which("isql-vt") or shutil.which("isql")
+    if server is None or isql is None:
+        reason = "OpenLink Virtuoso is not installed (apt-get install virtuoso-opensource)"
+        if os.environ.get(REQUIRE_SERVERS_ENV):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    directory = tmp_path_factory.mktemp("virtuoso")
+    sql_port, http_port = free_port(), free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port))
+    log = (directory / "stdout.log").open("wb")
+    process = subprocess.Popen(
+        [server, "+configfile", str(ini), "+foreground"], cwd=directory, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    try:
+        wait_for_endpoint(url, process, 60, f"virtuoso-t (log in {directory})")
+        subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
 
 
 @pytest.fixture(params=BACKENDS)

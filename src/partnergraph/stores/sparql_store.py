@@ -2,8 +2,8 @@
 
 The descriptor is `sparql:QUERY_URL`, optionally followed by `#gsp=STORE_URL`. Without
 it the Graph Store endpoint is guessed from the query URL the way the common servers
-lay theirs out (Oxigraph `/query` -> `/store`, Fuseki `/ds/query` -> `/ds/data`).
-Standard-library HTTP only: one fewer dependency for a team on a locked-down machine.
+lay theirs out (graph_store.py). Standard-library HTTP only: one fewer dependency for a
+team on a locked-down machine.
 """
 
 from __future__ import annotations
@@ -12,27 +12,16 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import URIRef
 
 from ..errors import QueryError, StoreError
 from .base import QueryResult, Store, Term, default_graphs
+from .graph_store import delete_graph, guess_graph_store_url, needs_server_name, put_graph, server_name
 
 TIMEOUT_SECONDS = 120
-
-
-def guess_graph_store_url(query_url: str) -> str:
-    if query_url.endswith("/sparql"):
-        return query_url[: -len("/sparql")] + "/data"
-    if query_url.endswith("/query"):
-        base = query_url[: -len("/query")]
-        # Oxigraph serves /query and /store at the root; Fuseki serves /<dataset>/data.
-        return base + ("/store" if urllib.parse.urlsplit(base).path in {"", "/"} else "/data")
-    raise StoreError(
-        f"cannot tell the Graph Store Protocol endpoint of {query_url}: "
-        "write the descriptor as sparql:QUERY_URL#gsp=STORE_URL"
-    )
 
 
 def _term(binding: dict[str, str]) -> Term:
@@ -52,9 +41,12 @@ class SparqlStore(Store):
         options = dict(urllib.parse.parse_qsl(fragment))
         self._gsp = options.get("gsp")
 
-    @property
+    @cached_property
     def graph_store_url(self) -> str:
-        return self._gsp or guess_graph_store_url(self.query_url)
+        if self._gsp:
+            return self._gsp
+        server = server_name(self.query_url) if needs_server_name(self.query_url) else ""
+        return guess_graph_store_url(self.query_url, server)
 
     def _request(self, request: urllib.request.Request) -> bytes:
         try:
@@ -68,25 +60,11 @@ class SparqlStore(Store):
         except (urllib.error.URLError, OSError) as exc:
             raise StoreError(f"cannot reach {request.full_url}: {exc}") from exc
 
-    def _graph_url(self, graph: URIRef) -> str:
-        return f"{self.graph_store_url}?{urllib.parse.urlencode({'graph': str(graph)})}"
-
     def replace_graph(self, graph: URIRef, turtle: Path) -> None:
-        request = urllib.request.Request(
-            self._graph_url(graph),
-            data=turtle.read_bytes(),
-            method="PUT",
-            headers={"Content-Type": "text/turtle"},
-        )
-        self._request(request)
+        put_graph(self.graph_store_url, str(graph), turtle)
 
     def clear_graph(self, graph: URIRef) -> None:
-        request = urllib.request.Request(self._graph_url(graph), method="DELETE")
-        try:
-            self._request(request)
-        except StoreError as exc:
-            if "HTTP 404" not in str(exc):  # clearing a graph that does not exist is fine
-                raise
+        delete_graph(self.graph_store_url, str(graph))
 
     def _select(self, sparql: str, include_inferred: bool) -> QueryResult:
         return self._query(sparql, default_graphs(include_inferred))
