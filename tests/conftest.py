@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -135,8 +136,25 @@ def wait_for_endpoint(url: str, process: subprocess.Popen[bytes], seconds: float
             time.sleep(0.1)
 
 
+@dataclass(frozen=True)
+class VirtuosoAdmin:
+    """SQL as Virtuoso's administrator, through its own client: how its users are granted rights."""
+
+    isql: str
+    port: int
+
+    def run(self, statement: str) -> None:
+        command = [self.isql, f"127.0.0.1:{self.port}", "dba", "dba", f"exec={statement};"]
+        subprocess.run(command, check=True, capture_output=True, timeout=30)
+
+
+VIRTUOSO_ADMIN = pytest.StashKey[VirtuosoAdmin]()
+
+
 @pytest.fixture(scope="session")
-def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def virtuoso_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A real OpenLink Virtuoso on 127.0.0.1 with its own database; yields its query URL.
 
     The Graph Store Protocol endpoint (/sparql-graph-crud) writes as the SQL user "SPARQL",
@@ -159,12 +177,9 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
         wait_for_endpoint(url, process, 60, f"virtuoso-t (log in {directory})")
-        subprocess.run(
-            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-            check=True,
-            capture_output=True,
-            timeout=30,
-        )
+        admin = VirtuosoAdmin(isql, sql_port)
+        admin.run('GRANT SPARQL_UPDATE TO "SPARQL"')
+        request.config.stash[VIRTUOSO_ADMIN] = admin
         yield url
     finally:
         process.terminate()
@@ -174,6 +189,12 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def virtuoso_admin(request: pytest.FixtureRequest, virtuoso_server: str) -> VirtuosoAdmin:
+    """The administrator of the session's Virtuoso, for a test that changes who may write."""
+    return request.config.stash[VIRTUOSO_ADMIN]
 
 
 @pytest.fixture(params=BACKENDS)
