@@ -186,8 +186,34 @@ def serialize_turtle(graph: Graph) -> bytes:
     """
     lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines()))
     triples = [q.triple for q in ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES)]
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=plain_prefixes(triples))
+
+
+_PLAIN_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+def plain_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
+    """The prefixes under which every IRI of the graph has a local name needing no escape.
+
+    Turtle allows `id:concept\\/trust`, but Virtuoso 7.2.5 keeps the backslash in the
+    IRI, so every lookup by IRI then misses. A namespace with any such local name (the
+    instance IRIs under `id:` hold slashes) is left unbound and its IRIs written in full;
+    which prefixes qualify depends only on the triples, so the bytes stay deterministic.
+    """
+    namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    iris = {
+        term.value
+        for triple in triples
+        for term in (triple.subject, triple.predicate, triple.object)
+        if isinstance(term, ox.NamedNode)
+    }
+    escaped = {
+        prefix
+        for iri in iris
+        for prefix, namespace in namespaces.items()
+        if iri.startswith(namespace) and not _PLAIN_LOCAL_NAME.fullmatch(iri[len(namespace) :] or "_")
+    }
+    return {prefix: namespace for prefix, namespace in namespaces.items() if prefix not in escaped}
 
 
 def compile_graph(ontology: Graph, corpus: Corpus, works: Iterable[Work]) -> Graph:
