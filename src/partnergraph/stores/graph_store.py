@@ -98,7 +98,7 @@ def _send(
     *,
     missing_is_fine: bool = False,
 ) -> None:
-    url = f"{store_url}?{urllib.parse.urlencode({'graph': graph})}"
+    url = f"{store_url}{'&' if '?' in store_url else '?'}{urllib.parse.urlencode({'graph': graph})}"
     parts = urllib.parse.urlsplit(url)
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = connection_class(parts.netloc, timeout=TIMEOUT_SECONDS)
@@ -108,7 +108,7 @@ def _send(
     hung_up = False
     try:
         try:
-            connection.request(method, f"{parts.path}?{parts.query}", body=body, headers=headers)
+            connection.request(method, f"{parts.path or '/'}?{parts.query}", body=body, headers=headers)
         except (BrokenPipeError, ConnectionResetError):
             hung_up = True  # it may still have said why before it hung up: read on
         except OSError as exc:
@@ -122,7 +122,7 @@ def _send(
             if hung_up:
                 raise StoreError(
                     f"the server at {origin(url)} hung up while receiving the graph, without an answer: "
-                    f"it does not accept the Graph Store Protocol at {store_url}; {GSP_HINT}"
+                    f"it may not accept the Graph Store Protocol at {store_url}; {GSP_HINT}"
                 ) from exc
             raise StoreError(f"cannot reach {url}: {exc}") from exc
     finally:
