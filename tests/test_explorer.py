@@ -3,13 +3,7 @@ and the read-only SPARQL endpoint — with every request staying on 127.0.0.1.""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +11,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from browser import get, post, serve
+from browser import get, serve
 from hostile import HOSTILE_LABEL, HOSTILE_QUOTE, HOSTILE_TITLE, make_hostile
-from partnergraph import Project, build, open_store
-from partnergraph import explorer as explorer_module
+from partnergraph import build
 
 
 @pytest.fixture(scope="module")
@@ -161,37 +154,6 @@ def test_summary_and_bibliography_downloads(site: str, visit, tmp_path: Path) ->
     assert visit.external_requests() == []
 
 
-def test_sparql_endpoint_is_standard_and_read_only(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    query = "SELECT ?label WHERE { ?c a pg:Barrier ; skos:prefLabel ?label } ORDER BY ?label"
-    status, kind, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": query}))
-    assert status == 200 and kind == "application/sparql-results+json"
-    labels = [b["label"]["value"] for b in json.loads(body)["results"]["bindings"]]
-    assert labels == ["Competition between partners", "Lack of trust", "Power imbalance"]
-    status, body = post(site + "/sparql", "ASK { ?c a pg:Theory }", "application/sparql-query")
-    assert status == 200 and json.loads(body)["boolean"] is True
-    status, kind, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": query}), Accept="text/csv")
-    assert kind.startswith("text/csv") and body.splitlines()[1] == "Competition between partners"
-    status, body = post(
-        site + "/sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update"
-    )
-    assert status == 403 and "read-only" in body
-    status, _, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": "SELEKT ?x"}))
-    assert status == 400 and "malformed SPARQL" in body
-    monkeypatch.setattr(explorer_module, "RESULT_CAP", 2)
-    status, _, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": query}))
-    assert len(json.loads(body)["results"]["bindings"]) == 2 and json.loads(body)["partnergraph"]["truncated"]
-    monkeypatch.setattr(explorer_module, "QUERY_SECONDS", 0.5)
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    started = time.monotonic()
-    status, _, body = get(site + "/sparql?" + urllib.parse.urlencode({"query": slow}))
-    assert status == 503 and "longer than 0.5 s" in body and time.monotonic() - started < 5
-    # The abandoned query is stopped, not left running: its thread ends soon after.
-    deadline = time.monotonic() + 10
-    while any(t.name == "sparql-query" for t in threading.enumerate()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(t.name == "sparql-query" for t in threading.enumerate())
-
-
 def test_hostile_text_on_served_pages(tmp_path: Path, visit) -> None:
     from conftest import copy_fixture
 
@@ -216,34 +178,6 @@ def test_hostile_text_on_served_pages(tmp_path: Path, visit) -> None:
         assert HOSTILE_TITLE in page.inner_text("#panel")
         assert page.locator("body img, body b, main script, #panel script, td script").count() == 0
     assert visit.dialogs == [] and visit.external_requests() == []
-
-
-def test_queries_that_cannot_be_interrupted_are_capped(built: Project) -> None:
-    """Oxigraph evaluates inside Rust, where the time limit cannot stop it; a store whose
-    query blocks in C the same way shows that such queries are counted and new ones refused
-    until they finish."""
-    release = threading.Event()
-
-    store = open_store("memory:", built)
-    evaluate = store._select
-
-    def blocking(sparql: str, include_inferred: bool):
-        release.wait()  # blocks in C: the async exception waits for it to return
-        return evaluate(sparql, include_inferred)
-
-    store._select = blocking
-    explorer = explorer_module.Explorer(built, store)
-    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
-    for _ in range(explorer_module.ABANDONED_CAP):
-        with pytest.raises(TimeoutError, match=r"longer than 0\.2 s"):
-            explorer.select(query, 0.2)
-    with pytest.raises(TimeoutError, match="still finishing"):
-        explorer.select(query, 0.2)
-    release.set()
-    deadline = time.monotonic() + 10
-    while any(t.name == "sparql-query" for t in threading.enumerate()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(explorer.select(query, 5).rows) == 1
 
 
 def test_query_results_show_labels_and_names_linked_to_their_pages(site: str) -> None:

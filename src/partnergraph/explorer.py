@@ -13,13 +13,10 @@ otherwise, loads nothing from the network, and escapes every string from the sou
 
 from __future__ import annotations
 
-import ctypes
 import html
-import re
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -32,24 +29,20 @@ from .errors import PartnergraphError
 from .evidence import collect_evidence
 from .evidence_graph import build_graph
 from .evidence_output import POLARITY_HEADINGS, profile_lines
+from .http_response import Response, error
 from .matrix import RENDERERS, build_matrix, group_anchor
 from .names import WorkName, plural, reader_names, work_names
 from .namespaces import ID, sparql_prologue
-from .output import as_csv, as_sparql_json, compact
+from .output import compact
 from .overview import Count, overview
 from .project import Project
 from .queries import NamedQuery, find_query, named_queries, run_query
+from .sparql_endpoint import QUERY_SECONDS, RESULT_CAP, SparqlEndpoint
 from .stores import QueryResult, Store, Term
 from .summary import build_summary, choose_concepts
 from .summary_output import cited_works, markdown_bundle, to_docx, to_html
 from .viz_html import network_data, render_page
 
-QUERY_SECONDS = 10.0
-RESULT_CAP = 10_000
-# Queries past their limit that are still finishing (Oxigraph cannot be interrupted);
-# while this many run, new queries are turned away rather than piled on.
-ABANDONED_CAP = 2
-_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; color: #222; }
 blockquote { margin: 0.4rem 0; padding-left: 0.6rem; border-left: 3px solid #8aa; }
@@ -67,15 +60,6 @@ NAV = (
 )
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    filename: str | None = None
-    location: str | None = None
-
-
 def page(title: str, body: str, status: int = HTTPStatus.OK) -> Response:
     text = (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
@@ -85,10 +69,6 @@ def page(title: str, body: str, status: int = HTTPStatus.OK) -> Response:
     return Response(status, text.encode("utf-8"))
 
 
-def error(status: int, message: str) -> Response:
-    return Response(status, message.encode("utf-8"), "text/plain; charset=utf-8")
-
-
 class Explorer:
     """The routes, over one open store; safe to call from the server's threads."""
 
@@ -96,8 +76,7 @@ class Explorer:
         self.project, self.store = project, store
         self._lock = threading.Lock()
         self._graph = None
-        self._abandoned: set[threading.Thread] = set()
-        self._abandoned_lock = threading.Lock()
+        self.endpoint = SparqlEndpoint(project, store)
 
     # -- helpers -----------------------------------------------------------------------
     def graph(self):
@@ -105,46 +84,6 @@ class Explorer:
             if self._graph is None:
                 self._graph = build_graph(self.store, self.project)
             return self._graph
-
-    def select(self, sparql: str, seconds: float | None = None) -> QueryResult:
-        """Run a SELECT or ASK within the time limit, or stop it and say so.
-
-        The query runs in a daemon thread; past the limit that thread is sent
-        `QueryAbandoned`, which ends the pure-Python evaluation of the in-memory
-        store at its next step. Oxigraph evaluates inside Rust between solutions, so
-        there the thread stops at the next solution it returns; meanwhile the reply
-        has already gone out, and a stuck thread never keeps the server from exiting.
-        While `ABANDONED_CAP` such threads are still running, new queries are refused.
-        """
-        seconds = QUERY_SECONDS if seconds is None else seconds
-        with self._abandoned_lock:
-            self._abandoned = {t for t in self._abandoned if t.is_alive()}
-            if len(self._abandoned) >= ABANDONED_CAP:
-                raise TimeoutError(
-                    f"{len(self._abandoned)} earlier queries ran past the time limit and are still "
-                    "finishing; try again in a while"
-                )
-        outcome: list[object] = []
-
-        def work() -> None:
-            try:
-                outcome.append(self.store.select(sparql))
-            except QueryAbandoned:
-                pass
-            except BaseException as exc:  # handed to the requesting thread below
-                outcome.append(exc)
-
-        worker = threading.Thread(target=work, name="sparql-query", daemon=True)
-        worker.start()
-        worker.join(seconds)
-        if worker.is_alive():
-            abandon(worker)
-            with self._abandoned_lock:
-                self._abandoned.add(worker)
-            raise TimeoutError(f"the query ran longer than {seconds:g} s and was stopped")
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-        return outcome[0]
 
     # -- pages -------------------------------------------------------------------------
     def home(self, query: dict[str, list[str]]) -> Response:
@@ -398,28 +337,6 @@ class Explorer:
             f"<table id=results><tr>{head}</tr>{rows}</table>"
         )
 
-    def sparql(self, params: dict[str, list[str]], accept: str) -> Response:
-        text = params.get("query", [""])[0]
-        if not text.strip():
-            return error(HTTPStatus.BAD_REQUEST, "give a SPARQL query as ?query= or in the request body")
-        if params.get("update") or _UPDATE.search(_strip_prologue(text)):
-            return error(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
-        declared = text if re.search(r"^\s*PREFIX\s", text, re.I | re.M) else sparql_prologue() + text
-        try:
-            result = self.select(declared)
-        except TimeoutError as exc:
-            return error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
-        except PartnergraphError as exc:
-            return error(HTTPStatus.BAD_REQUEST, str(exc))
-        truncated = len(result.rows) > RESULT_CAP
-        result = QueryResult(result.variables, result.rows[:RESULT_CAP])
-        fmt = params.get("format", [""])[0] or ("csv" if "text/csv" in accept else "json")
-        if fmt == "csv":
-            return Response(HTTPStatus.OK, as_csv(result).encode("utf-8"), "text/csv; charset=utf-8")
-        cut = {"truncated": True, "limit": RESULT_CAP} if truncated else None
-        body = as_sparql_json(result, cut).encode("utf-8")
-        return Response(HTTPStatus.OK, body, "application/sparql-results+json")
-
     def export(self, what: str, query: dict[str, list[str]]) -> Response:
         works = load_sources(self.project).works
         if what == "bib":
@@ -475,8 +392,6 @@ class Explorer:
                 return self.gap_map(query)
             if path == "/query":
                 return self.queries_page(query)
-            if path == "/sparql":
-                return self.sparql(query, accept)
             if path.startswith("/export/"):
                 return self.export(path.removeprefix("/export/"), query)
         except PartnergraphError as exc:
@@ -531,20 +446,6 @@ def _parameter_fields(named: NamedQuery, given: dict[str, str], chosen: bool) ->
     )
 
 
-class QueryAbandoned(BaseException):
-    """Raised inside a query thread that ran past its time limit.
-
-    A BaseException, so that no `except Exception` on the way up swallows it.
-    """
-
-
-def abandon(thread: threading.Thread) -> None:
-    """Raise `QueryAbandoned` in `thread` at its next Python bytecode."""
-    if thread.ident is not None:
-        exception = ctypes.py_object(QueryAbandoned)
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), exception)
-
-
 def _count_table(
     table_id: str,
     heading: str,
@@ -588,17 +489,13 @@ def _path(text: str) -> str:
     return urllib.parse.quote(text, safe="")
 
 
-def _strip_prologue(text: str) -> str:
-    return re.sub(r"^\s*(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*", "", text, flags=re.I | re.M)
-
-
 class Handler(BaseHTTPRequestHandler):
     explorer: Explorer
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def _respond(self, response: Response) -> None:
+    def _respond(self, response: Response, body: bool = True) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -607,34 +504,72 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Disposition", f'attachment; filename="{response.filename}"')
         if response.location:
             self.send_header("Location", response.location)
+        for name, value in response.headers:
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(response.body)
+        if body:
+            self.wfile.write(response.body)
 
-    def do_GET(self) -> None:
+    def _get(self, method: str) -> Response:
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
-        self._respond(self.explorer.route("GET", url.path, query, self.headers.get("Accept", "")))
+        if url.path == "/sparql":
+            return self.explorer.endpoint.handle(method, query, self.headers, b"")
+        return self.explorer.route("GET", url.path, query, self.headers.get("Accept", ""))
+
+    def do_GET(self) -> None:
+        self._respond(self._get("GET"))
+
+    def do_HEAD(self) -> None:
+        """The headers a GET would get, without its body."""
+        self._respond(self._get("HEAD"), body=False)
+
+    def do_OPTIONS(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/sparql":
+            self._respond(self.explorer.endpoint.handle("OPTIONS", {}, self.headers, b""))
+            return
+        self._respond(Response(HTTPStatus.NO_CONTENT, b"", headers=(("Allow", "GET, HEAD, OPTIONS"),)))
+
+    def _not_allowed(self) -> None:
+        """PUT, DELETE, PATCH: 405 naming what is allowed, not http.server's 501."""
+        url = urllib.parse.urlsplit(self.path)
+        self._respond(
+            self.explorer.endpoint.handle(self.command, {}, self.headers, b"")
+            if url.path == "/sparql"
+            else error(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                f"{self.command} is not allowed here",
+                (("Allow", "GET, HEAD, OPTIONS"),),
+            )
+        )
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode("utf-8")
-        kind = self.headers.get("Content-Type", "")
-        if kind.startswith("application/sparql-query"):
-            query = {"query": [raw]}
-        elif kind.startswith("application/sparql-update"):
-            query = {"update": [raw], "query": [raw]}
-        else:
-            query = urllib.parse.parse_qs(raw)
-        query.update({k: v for k, v in urllib.parse.parse_qs(url.query).items() if k not in query})
         if url.path != "/sparql":
             self._respond(error(HTTPStatus.METHOD_NOT_ALLOWED, "only /sparql takes POST"))
             return
-        self._respond(self.explorer.sparql(query, self.headers.get("Accept", "")))
+        query = urllib.parse.parse_qs(url.query)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._respond(self.explorer.endpoint.handle("POST", query, self.headers, body))
+
+
+class ExplorerServer(ThreadingHTTPServer):
+    """Closing the server also ends the SPARQL endpoint's query workers."""
+
+    explorer: Explorer
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.explorer.endpoint.close()
 
 
 def make_server(
     project: Project, store: Store, host: str = "127.0.0.1", port: int = 8765
 ) -> ThreadingHTTPServer:
-    handler = type("BoundHandler", (Handler,), {"explorer": Explorer(project, store)})
-    return ThreadingHTTPServer((host, port), handler)
+    explorer = Explorer(project, store)
+    server = ExplorerServer((host, port), type("BoundHandler", (Handler,), {"explorer": explorer}))
+    server.explorer = explorer
+    return server

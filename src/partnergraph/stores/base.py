@@ -17,8 +17,9 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from ..errors import QueryError
+from ..errors import QueryError, StoreError
 from ..namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+from ..query_safety import QueryDataset, QueryRefused, declared_dataset
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -79,6 +80,13 @@ class QueryResult:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
 
 
+Triple = tuple[Term, Term, Term]
+
+
+class QueryTimeout(StoreError):
+    """A query ran past its time limit and was stopped."""
+
+
 def from_rdflib(node: Identifier | None) -> Term | None:
     if node is None:
         return None
@@ -110,15 +118,52 @@ class Store(ABC):
         bindings: Mapping[str, Identifier] | None = None,
         *,
         include_inferred: bool = True,
+        dataset: QueryDataset | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         """Run a SELECT or ASK query over the asserted (and inferred) graphs.
 
         `bindings` pre-binds variables to RDF terms, the same way on every backend.
+        `dataset` is a request's (the protocol's `default-graph-uri`); without it the
+        query's own FROM / FROM NAMED decide, and without those the build's graphs.
+        `limit` stops reading solutions after that many, so a cap costs no memory.
         """
-        return self._select(inline_bindings(sparql, bindings or {}), include_inferred)
+        text = inline_bindings(sparql, bindings or {})
+        return self._select(text, self.dataset_for(text, dataset, include_inferred), limit)
+
+    def construct(
+        self, sparql: str, *, dataset: QueryDataset | None = None, limit: int | None = None
+    ) -> list[Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query, over the dataset `select` would use."""
+        return self._construct(sparql, self.dataset_for(sparql, dataset, True), limit)
+
+    def dataset_for(self, text: str, given: QueryDataset | None, include_inferred: bool) -> QueryDataset:
+        """A FROM may only name a graph this store holds: no backend ever fetches one
+        from a file or the web (rdflib would, for `FROM <file:///...>`)."""
+        if given is not None:
+            return given
+        declared = declared_dataset(text)
+        if declared is None:
+            return QueryDataset(tuple(str(g) for g in default_graphs(include_inferred)))
+        held = self.graph_names()
+        for graph in (*declared.default, *(declared.named or ())):
+            if graph not in held:
+                raise QueryRefused(
+                    f"FROM <{graph}>: the store holds no such graph (it holds "
+                    + ", ".join(f"<{g}>" for g in sorted(held))
+                    + "); graphs are never fetched from files or other servers"
+                )
+        return declared
 
     @abstractmethod
-    def _select(self, sparql: str, include_inferred: bool) -> QueryResult: ...
+    def _select(self, sparql: str, dataset: QueryDataset, limit: int | None) -> QueryResult: ...
+
+    @abstractmethod
+    def _construct(self, sparql: str, dataset: QueryDataset, limit: int | None) -> list[Triple]: ...
+
+    @abstractmethod
+    def graph_names(self) -> set[str]:
+        """The IRIs of the named graphs the store holds."""
 
     @abstractmethod
     def triple_count(self, graph: URIRef) -> int: ...
@@ -126,8 +171,9 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release files or connections."""
 
-    def load_build(self, asserted: Path, inferred: Path | None) -> None:
-        """Replace the store's content with a build's output."""
+    def load_build(self, asserted: Path, inferred: Path | None, build_id: str | None = None) -> None:
+        """Replace the store's content with a build's output. `build_id` is recorded by
+        backends that can (Oxigraph), so readers can tell the store holds that build."""
         self.replace_graph(ASSERTED_GRAPH, asserted)
         if inferred is not None and inferred.is_file():
             self.replace_graph(INFERRED_GRAPH, inferred)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
+import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.query import Result
 
 from ..errors import QueryError
-from ..namespaces import ASSERTED_GRAPH
-from .base import QueryResult, Store, Term, from_rdflib
+from ..namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+from ..query_safety import QueryDataset
+from .base import QueryResult, Store, Term, Triple, from_rdflib
+
+# rdflib fetches a FROM graph it does not hold from the file or web address it names;
+# a store never does (a FROM is checked against the graphs held before it gets here).
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+# A default graph with nothing in it: the dataset of a query that names only named graphs.
+_EMPTY_GRAPH = URIRef("urn:x-partnergraph:empty-default-graph")
 
 
 class MemoryStore(Store):
@@ -23,19 +35,44 @@ class MemoryStore(Store):
     def clear_graph(self, graph: URIRef) -> None:
         self._dataset.remove_graph(graph)
 
-    def _select(self, sparql: str, include_inferred: bool) -> QueryResult:
-        target: Graph = self._dataset if include_inferred else self._dataset.graph(ASSERTED_GRAPH)
+    def _run(self, sparql: str, dataset: QueryDataset) -> Result:
+        """The build's own datasets are views of the store; any other is rdflib's dataset
+        clause (which copies the graphs it names), replacing whatever FROM the query has."""
         try:
-            result = target.query(sparql)
+            query = prepareQuery(sparql)
+            target: Graph = self._dataset
+            if dataset == QueryDataset((str(ASSERTED_GRAPH), str(INFERRED_GRAPH))):
+                query.algebra["datasetClause"] = None
+            elif dataset == QueryDataset((str(ASSERTED_GRAPH),)):
+                query.algebra["datasetClause"] = None
+                target = self._dataset.graph(ASSERTED_GRAPH)
+            else:
+                named = self.graph_names() if dataset.named is None else dataset.named
+                query.algebra["datasetClause"] = [
+                    CompValue("DatasetClause", default=URIRef(g)) for g in dataset.default or [_EMPTY_GRAPH]
+                ] + [CompValue("DatasetClause", named=URIRef(g)) for g in named]
+            return target.query(query)
         except Exception as exc:  # rdflib raises pyparsing errors of several kinds
             raise QueryError(f"malformed SPARQL or failed query: {exc}") from exc
+
+    def _select(self, sparql: str, dataset: QueryDataset, limit: int | None) -> QueryResult:
+        result = self._run(sparql, dataset)
         if result.type == "ASK":
             return QueryResult(["ask"], [(Term.literal(str(result.askAnswer).lower(), None, None),)])
         if result.type != "SELECT":
             raise QueryError("only SELECT and ASK queries can be run here")
         variables = [str(v) for v in result.vars or []]
-        rows = [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result]
+        rows = [tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in islice(result, limit)]
         return QueryResult(variables, rows)
+
+    def _construct(self, sparql: str, dataset: QueryDataset, limit: int | None) -> list[Triple]:
+        result = self._run(sparql, dataset)
+        if result.type not in ("CONSTRUCT", "DESCRIBE"):
+            raise QueryError("only CONSTRUCT and DESCRIBE queries give triples")
+        return [tuple(from_rdflib(node) for node in triple) for triple in islice(result, limit)]  # type: ignore[misc]
+
+    def graph_names(self) -> set[str]:
+        return {str(g.identifier) for g in self._dataset.graphs() if len(g)}
 
     def triple_count(self, graph: URIRef) -> int:
         return len(self._dataset.graph(graph))

@@ -9,13 +9,15 @@ writer that finds the lock taken says who holds it instead of printing RocksDB's
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from ..errors import QueryError, StoreError
-from .base import QueryResult, Store, Term, default_graphs
+from ..query_safety import QueryDataset
+from .base import QueryResult, Store, Term, Triple
 
 
 def from_oxigraph(node: object) -> Term | None:
@@ -82,19 +84,36 @@ class OxigraphStore(Store):
         self._open_writable()
         self._store.clear_graph(ox.NamedNode(str(graph)))
 
-    def _select(self, sparql: str, include_inferred: bool) -> QueryResult:
-        graphs = [ox.NamedNode(str(g)) for g in default_graphs(include_inferred)]
+    def _query(self, sparql: str, dataset: QueryDataset) -> object:
+        named = None if dataset.named is None else [ox.NamedNode(g) for g in dataset.named]
         try:
-            result = self._store.query(sparql, default_graph=graphs)
+            return self._store.query(
+                sparql, default_graph=[ox.NamedNode(g) for g in dataset.default], named_graphs=named
+            )
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from exc
+
+    def _select(self, sparql: str, dataset: QueryDataset, limit: int | None) -> QueryResult:
+        result = self._query(sparql, dataset)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(["ask"], [(Term.literal(str(bool(result)).lower(), None, None),)])
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT and ASK queries can be run here")
         variables = [v.value for v in result.variables]
-        rows = [tuple(from_oxigraph(solution[v]) for v in variables) for solution in result]
+        rows = [tuple(from_oxigraph(solution[v]) for v in variables) for solution in islice(result, limit)]
         return QueryResult(variables, rows)
+
+    def _construct(self, sparql: str, dataset: QueryDataset, limit: int | None) -> list[Triple]:
+        result = self._query(sparql, dataset)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("only CONSTRUCT and DESCRIBE queries give triples")
+        return [
+            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))  # type: ignore[misc]
+            for t in islice(result, limit)
+        ]
+
+    def graph_names(self) -> set[str]:
+        return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def triple_count(self, graph: URIRef) -> int:
         result = self._store.query(

@@ -13,13 +13,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from ..errors import QueryError, StoreError
-from .base import QueryResult, Store, Term, default_graphs
+from ..namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+from ..query_safety import QueryDataset
+from .base import QueryResult, QueryTimeout, Store, Term, Triple
 from .graph_store import delete_graph, guess_graph_store_url, needs_server_name, put_graph, server_name
+from .oxigraph_store import from_oxigraph
 
 TIMEOUT_SECONDS = 120
 
@@ -40,6 +45,7 @@ class SparqlStore(Store):
         self.query_url = query_url
         options = dict(urllib.parse.parse_qsl(fragment))
         self._gsp = options.get("gsp")
+        self.timeout: float = TIMEOUT_SECONDS
 
     @cached_property
     def graph_store_url(self) -> str:
@@ -48,16 +54,20 @@ class SparqlStore(Store):
         server = server_name(self.query_url) if needs_server_name(self.query_url) else ""
         return guess_graph_store_url(self.query_url, server)
 
-    def _request(self, request: urllib.request.Request) -> bytes:
+    def _request(self, request: urllib.request.Request) -> tuple[bytes, str]:
+        """The body and media type of the answer. Past `timeout` the query is given up
+        with `QueryTimeout`: on a server the HTTP client's limit is the only one we hold."""
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-                return response.read()
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read(), response.headers.get_content_type()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:500]
             if exc.code == 400:
                 raise QueryError(f"the endpoint refused the query: {detail}") from exc
             raise StoreError(f"{request.full_url}: HTTP {exc.code} {detail}") from exc
         except (urllib.error.URLError, OSError) as exc:
+            if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
+                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped") from exc
             raise StoreError(f"cannot reach {request.full_url}: {exc}") from exc
 
     def replace_graph(self, graph: URIRef, turtle: Path) -> None:
@@ -66,30 +76,47 @@ class SparqlStore(Store):
     def clear_graph(self, graph: URIRef) -> None:
         delete_graph(self.graph_store_url, str(graph))
 
-    def _select(self, sparql: str, include_inferred: bool) -> QueryResult:
-        return self._query(sparql, default_graphs(include_inferred))
-
-    def _query(self, sparql: str, graphs: list[URIRef]) -> QueryResult:
-        """POST the query with the dataset's default graph made of `graphs` (SPARQL Protocol)."""
-        form = [("query", sparql)] + [("default-graph-uri", str(g)) for g in graphs]
+    def _post(self, sparql: str, dataset: QueryDataset | None, accept: str) -> tuple[bytes, str]:
+        """POST the query with its dataset as the SPARQL Protocol's graph parameters."""
+        form = [("query", sparql)]
+        if dataset is not None:
+            named = (str(ASSERTED_GRAPH), str(INFERRED_GRAPH)) if dataset.named is None else dataset.named
+            form += [("default-graph-uri", g) for g in dataset.default]
+            form += [("named-graph-uri", g) for g in named]
         request = urllib.request.Request(
             self.query_url,
             data=urllib.parse.urlencode(form).encode(),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/sparql-results+json",
-            },
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
         )
-        payload = json.loads(self._request(request))
+        return self._request(request)
+
+    def _select(self, sparql: str, dataset: QueryDataset | None, limit: int | None) -> QueryResult:
+        payload = json.loads(self._post(sparql, dataset, "application/sparql-results+json")[0])
         if "boolean" in payload:
             answer = str(bool(payload["boolean"])).lower()
             return QueryResult(["ask"], [(Term.literal(answer, None, None),)])
         variables = payload["head"].get("vars", [])
         rows = [
-            tuple(_term(b[v]) if v in b else None for v in variables) for b in payload["results"]["bindings"]
+            tuple(_term(b[v]) if v in b else None for v in variables)
+            for b in islice(payload["results"]["bindings"], limit)
         ]
         return QueryResult(variables, rows)
 
+    def _construct(self, sparql: str, dataset: QueryDataset, limit: int | None) -> list[Triple]:
+        body, kind = self._post(sparql, dataset, "application/n-triples, text/turtle;q=0.9")
+        rdf_format = ox.RdfFormat.from_media_type(kind) or ox.RdfFormat.N_TRIPLES
+        triples = ox.parse(body, format=rdf_format)
+        return [
+            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))  # type: ignore[misc]
+            for t in islice(triples, limit)
+        ]
+
+    def graph_names(self) -> set[str]:
+        result = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", None, None)
+        return {term.value for term in result.column("g") if term is not None}
+
     def triple_count(self, graph: URIRef) -> int:
-        result = self._query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", [graph])
+        result = self._select(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", QueryDataset((str(graph),), ()), None
+        )
         return int(result.rows[0][0].value)  # type: ignore[union-attr]
