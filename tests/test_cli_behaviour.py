@@ -259,7 +259,7 @@ def on_a_terminal(*args: str) -> str:
 def test_build_and_validate_show_progress_on_a_terminal(tmp_path: Path) -> None:
     project = copy_fixture(tmp_path / "mini")
     screen = on_a_terminal("--project", str(project.root), "build")
-    assert "building" in screen and "compile" in screen and "3/3" in screen
+    assert "building" in screen and "compile" in screen and "4/4" in screen  # with the SHACL shapes
     screen = on_a_terminal("--project", str(project.root), "validate")
     assert "validating" in screen and "SHACL shapes" in screen and "3/3" in screen
 

@@ -1,11 +1,16 @@
-"""`partnergraph build`: load, check, compile, write, and load the store.
+"""`partnergraph build`: load, check, compile, check the shapes, write, and load the store.
 
 A build with any problem raises before it writes anything, so a mistake never leaves
-a half-updated graph behind for the reading commands to trust.
+a half-updated graph behind for the reading commands to trust. What `validate`
+refuses (the SHACL shapes) the build refuses too, unless told `--no-shapes`. The
+store is loaded beside the live one and swapped in, and `build/manifest.json`,
+written last, says which build the file and the store hold (see `build_manifest`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import tempfile
 import time
@@ -16,13 +21,15 @@ from pathlib import Path
 from rdflib import Graph
 
 from .bibliography import Work, load_bibliography
+from .build_manifest import MANIFEST_NAME, manifest_file
 from .compiler import compile_graph, serialize_turtle
 from .corpus import Corpus, load_corpus
-from .errors import InputError, SourceProblem
+from .errors import InputError, SourceProblem, StoreError
 from .ontology import load_turtle
 from .project import Project
 from .references import check_references, cited_keys
 from .stores import open_store
+from .stores.staging import exclusive, new_build_id, write_json_atomically
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class BuildReport:
     store: str | None
     counts: dict[str, int]
     seconds: dict[str, float]
+    shapes_checked: bool = True
 
     def lines(self) -> list[str]:
         c = self.counts
@@ -50,6 +58,9 @@ class BuildReport:
             f"  concepts: {c['concepts']}",
             f"  claims: {c['claims']} ({c['secondary_claims']} via secondary citations)",
             "  dropped: nothing (every concept, claim and bibliography entry is in the graph)",
+            "  SHACL shapes: satisfied"
+            if self.shapes_checked
+            else "  SHACL shapes: not checked (--no-shapes): run `partnergraph validate`",
         ]
         if self.store:
             out.append(f"  loaded into {self.store} in {self.seconds['load']:.2f} s")
@@ -69,12 +80,46 @@ def load_sources(project: Project) -> Sources:
     return Sources(corpus, works, ontology)
 
 
+def check_shapes(project: Project, sources: Sources, graph: Graph) -> None:
+    """Raise `InputError` with every SHACL violation, at the file and line it was written."""
+    from .validation import origins, shacl_violations  # validation builds on this module
+
+    problems: list[SourceProblem] = []
+    shapes = load_turtle(project.shapes_file, project.relative(project.shapes_file), problems)
+    if problems:
+        raise InputError(problems)
+    violations = shacl_violations(graph, shapes, sources.ontology, origins(sources))
+    if violations:
+        raise InputError(
+            [
+                SourceProblem(
+                    v.origin.path if v.origin else project.relative(project.graph_file),
+                    v.origin.line if v.origin else None,
+                    str(dataclasses.replace(v, origin=None)),
+                    "see `partnergraph validate`",
+                )
+                for v in violations
+            ]
+        )
+
+
+def remove_leftovers(project: Project) -> None:
+    """Temporary files of a build that was killed before it could remove them."""
+    for name in (project.graph_file.name, MANIFEST_NAME):
+        for leftover in project.build_dir.glob(f".{name}.*"):
+            leftover.unlink(missing_ok=True)
+
+
 def stage(path: Path, data: bytes) -> Path:
     """Write `data` beside `path` under a temporary name; `os.replace` publishes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:  # a full disk must not leave half a file behind
+        os.unlink(tmp)
+        raise
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make exports unreadable to others
@@ -106,11 +151,49 @@ def count_sources(sources: Sources, triples: int) -> dict[str, int]:
     }
 
 
+def publish(
+    project: Project,
+    data: bytes,
+    descriptor: str | None,
+    build_id: str,
+    triples: int,
+    step: Callable[[str], None],
+    seconds: dict[str, float],
+) -> None:
+    """Load the store beside the live one, publish the file, and write the manifest last."""
+    busy = f"another `partnergraph build` is writing {project.relative(project.build_dir)}; wait for it"
+    with exclusive(project.build_dir / ".build.lock", busy):
+        remove_leftovers(project)
+        # The store is loaded from the staged file before the file is published, so a
+        # store that cannot be loaded leaves the previous build's file in place.
+        staged = stage(project.graph_file, data)
+        try:
+            if descriptor:
+                step("load the store")
+                start = time.perf_counter()
+                with open_store(descriptor, create=True) as store:
+                    store.load_build(staged, None, build_id=build_id)
+                seconds["load"] = time.perf_counter() - start
+            os.replace(staged, project.graph_file)
+        finally:
+            staged.unlink(missing_ok=True)
+        # Inferences of an earlier graph no longer hold: `reason` must run again.
+        project.inferred_file.unlink(missing_ok=True)
+        manifest = {
+            "id": build_id,
+            "triples": triples,
+            "ttl_sha256": hashlib.sha256(data).hexdigest(),
+            "store": descriptor,
+        }
+        write_json_atomically(manifest_file(project), manifest)
+
+
 def build(
     project: Project,
     store_descriptor: str | None = None,
     load_store: bool = True,
     on_step: Callable[[str], None] | None = None,
+    shapes: bool = True,
 ) -> BuildReport:
     """Compile the project into `build/partnergraph.ttl` and load it into the store."""
     step = on_step or (lambda _name: None)
@@ -126,21 +209,20 @@ def build(
     data = serialize_turtle(graph)
     seconds["compile"] = time.perf_counter() - start
 
-    # The store is loaded from the staged file before the file is published, so a
-    # store that cannot be loaded leaves the previous build's file in place.
-    staged = stage(project.graph_file, data)
-    descriptor = None
+    if shapes:
+        step("SHACL shapes")
+        start = time.perf_counter()
+        check_shapes(project, sources, graph)
+        seconds["shapes"] = time.perf_counter() - start
+
+    build_id = new_build_id()
+    descriptor = (store_descriptor or project.default_store) if load_store else None
     try:
-        if load_store:
-            step("load the store")
-            start = time.perf_counter()
-            descriptor = store_descriptor or project.default_store
-            with open_store(descriptor, create=True) as store:
-                store.load_build(staged, None)
-            seconds["load"] = time.perf_counter() - start
-        os.replace(staged, project.graph_file)
-    finally:
-        staged.unlink(missing_ok=True)
-    # Inferences of an earlier graph no longer hold: `reason` must run again.
-    project.inferred_file.unlink(missing_ok=True)
-    return BuildReport(project.graph_file, descriptor, count_sources(sources, len(graph)), seconds)
+        publish(project, data, descriptor, build_id, len(graph), step, seconds)
+    except OSError as exc:  # a full disk or a read-only folder: say so, not a traceback
+        raise StoreError(
+            f"cannot write the build in {project.relative(project.build_dir)}: {exc.strerror or exc} "
+            "— the previous build was kept"
+        ) from exc
+    counts = count_sources(sources, len(graph))
+    return BuildReport(project.graph_file, descriptor, counts, seconds, shapes_checked=shapes)

@@ -163,12 +163,16 @@ def accept_global_options(group: click.Group) -> None:
 
 @main.command()
 @click.option("--no-store", is_flag=True, help="Write build/partnergraph.ttl only.")
+@click.option("--no-shapes", is_flag=True, help="Skip the SHACL shapes (quicker; validate runs them).")
 @click.pass_obj
 @reports_errors
-def build(obj: Context, no_store: bool) -> None:
-    """Compile ontology, corpus and bibliography into build/partnergraph.ttl and load the store."""
-    with steps(2 if no_store else 3, "building") as step:
-        report = build_project(obj.project, obj.descriptor, load_store=not no_store, on_step=step)
+def build(obj: Context, no_store: bool, no_shapes: bool) -> None:
+    """Compile ontology, corpus and bibliography into build/partnergraph.ttl, check it
+    against the SHACL shapes, and load the store."""
+    with steps(4 - no_store - no_shapes, "building") as step:
+        report = build_project(
+            obj.project, obj.descriptor, load_store=not no_store, on_step=step, shapes=not no_shapes
+        )
     click.echo("\n".join(report.lines()))
 
 

@@ -60,7 +60,9 @@ def require_build(project: Project, descriptor: str) -> None:
     """Before a reader opens the project's own store or `memory:`: is there a build?
 
     Without it a reader would answer "no concept called 'trust'" or "(0 rows)", which
-    sends a new user looking for a mistake in the wrong place."""
+    sends a new user looking for a mistake in the wrong place. With it, the store must
+    hold that build (see `build_manifest`): a store left behind by an interrupted or
+    store-less build is refused with the same advice instead of answering from it."""
     if descriptor.startswith("sparql:"):
         return
     if descriptor not in (project.default_store, "memory:") and not descriptor.startswith("memory:"):
@@ -72,3 +74,6 @@ def require_build(project: Project, descriptor: str) -> None:
             else " (this folder has no corpus/: run it in a project folder or pass --project DIR)"
         )
         raise StoreError(f"no build found in {project.root} — run `partnergraph build`{hint}")
+    from ..build_manifest import check_store
+
+    check_store(project, descriptor)

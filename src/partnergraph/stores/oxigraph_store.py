@@ -2,13 +2,17 @@
 
 Readers open the store read-only, so any number of them (`evidence` in one terminal,
 `serve` in another) run side by side; RocksDB allows only one writer, so the store
-reopens itself read-write on the first write (`build`, `reason`, `push`), and a
-writer that finds the lock taken says who holds it instead of printing RocksDB's
-"No locks available".
+reopens itself read-write on the first write (`reason`), and a writer that finds
+the lock taken says who holds it instead of printing RocksDB's "No locks available".
+A whole build is never written into the live store: `load_build` loads a fresh
+directory beside it and swaps it in (see `staging`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 from itertools import islice
 from pathlib import Path
 
@@ -16,8 +20,22 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from ..errors import QueryError, StoreError
+from ..namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from ..query_safety import QueryDataset
 from .base import QueryResult, Store, Term, Triple
+from .staging import (
+    MARKER,
+    exclusive,
+    new_build_id,
+    remove_stale,
+    retire,
+    staged_dir,
+    store_lock,
+    swap_in,
+    write_json_atomically,
+)
+
+COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 def from_oxigraph(node: object) -> Term | None:
@@ -37,57 +55,128 @@ def is_oxigraph_store(path: Path) -> bool:
     return (path / "CURRENT").is_file()
 
 
+def load_in_child(target: Path, files: list[tuple[Path, URIRef]]) -> int:
+    """Bulk-load in a child process (see `oxigraph_loader`); return the asserted triple count.
+
+    Waiting on a child is interruptible, so Ctrl-C stops the build at once; the child
+    is then killed. A child and not a fork: RocksDB's threads do not survive a fork."""
+    args = [str(target), str(ASSERTED_GRAPH)] + [str(part) for pair in files for part in pair]
+    loader = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("oxigraph_loader.py")), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = loader.communicate()
+    finally:
+        if loader.poll() is None:
+            loader.kill()
+            loader.wait()
+    if loader.returncode != 0:
+        detail = err.strip() or f"the loader stopped with exit status {loader.returncode}"
+        raise StoreError(
+            f"cannot load the Oxigraph store at {target}: {detail} — the previous store was kept"
+        )
+    return int(out.split()[-1])
+
+
 class OxigraphStore(Store):
     def __init__(self, path: str, create: bool = False) -> None:
+        """`create` is for writers (`build`, `push`): nothing is opened until they write,
+        so loading a build never holds the old store open."""
         self.descriptor = f"oxigraph:{path}"
         self.path = Path(path)
         self._writable = False
-        if is_oxigraph_store(self.path):
+        self._store: ox.Store | None = None
+        self._held = contextlib.ExitStack()
+        self._locked = False
+        if is_oxigraph_store(self.path) and not create:
             try:
                 self._store = ox.Store.read_only(str(self.path))
             except OSError as exc:
                 raise StoreError(f"cannot open the Oxigraph store at {path}: {exc}") from exc
-        elif create:
-            self._open_writable()
-        else:
+        elif not create:
             raise StoreError(
                 f"no Oxigraph store at {path} — run `partnergraph build` to make one, "
                 "or give the path of an existing store with --store oxigraph:PATH"
             )
 
-    def _open_writable(self) -> None:
-        if self._writable:
-            return
+    def _busy(self) -> str:
+        return (
+            f"the Oxigraph store at {self.path} is being written by another process "
+            "(another `partnergraph build`, `reason` or `push`?); wait for it and try again"
+        )
+
+    def _lock(self) -> None:
+        """Held until `close`: one writer at a time, builds included."""
         from ..serve_lock import refuse_if_served
 
         refuse_if_served(self.path)
+        if not self._locked:
+            self._held.enter_context(exclusive(store_lock(self.path), self._busy()))
+            self._locked = True
+
+    def _open_writable(self) -> None:
+        if self._writable:
+            return
+        self._lock()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path))
         except OSError as exc:
             if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"the Oxigraph store at {self.path} is being written by another process "
-                    "(another `partnergraph build`, `reason` or `push`?); wait for it and try again"
-                ) from exc
+                raise StoreError(self._busy()) from exc
             raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}") from exc
         self._writable = True
+
+    @property
+    def _handle(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError(f"no Oxigraph store at {self.path} — run `partnergraph build` to make one")
+        return self._store
+
+    def load_build(self, asserted: Path, inferred: Path | None, build_id: str | None = None) -> None:
+        """Load a fresh directory beside the live store and swap it in (see `staging`).
+
+        Until the swap the old store answers as before; after it, the new one does.
+        Whatever a fault leaves half-done is removed here or by the next writer."""
+        self._lock()
+        remove_stale(self.path)
+        build_id = build_id or new_build_id()
+        target = staged_dir(self.path, build_id)
+        target.mkdir(parents=True)
+        write_json_atomically(target / MARKER, {"id": build_id, "state": "loading"})
+        files = [(asserted, ASSERTED_GRAPH)]
+        if inferred is not None and inferred.is_file():
+            files.append((inferred, INFERRED_GRAPH))
+        try:
+            triples = load_in_child(target, files)
+            write_json_atomically(target / MARKER, {"id": build_id, "state": "complete", "triples": triples})
+        except BaseException:
+            retire(target, self.path)
+            raise
+        self._store, self._writable = None, False
+        previous = swap_in(self.path, target, build_id)
+        self._store = ox.Store.read_only(str(self.path))
+        if previous is not None and previous.name != target.name:
+            retire(previous, self.path)
 
     def replace_graph(self, graph: URIRef, turtle: Path) -> None:
         self._open_writable()
         name = ox.NamedNode(str(graph))
-        self._store.clear_graph(name)
-        self._store.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE, to_graph=name)
-        self._store.flush()
+        self._handle.clear_graph(name)
+        self._handle.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE, to_graph=name)
+        self._handle.flush()
 
     def clear_graph(self, graph: URIRef) -> None:
         self._open_writable()
-        self._store.clear_graph(ox.NamedNode(str(graph)))
+        self._handle.clear_graph(ox.NamedNode(str(graph)))
 
     def _query(self, sparql: str, dataset: QueryDataset) -> object:
         named = None if dataset.named is None else [ox.NamedNode(g) for g in dataset.named]
         try:
-            return self._store.query(
+            return self._handle.query(
                 sparql, default_graph=[ox.NamedNode(g) for g in dataset.default], named_graphs=named
             )
         except SyntaxError as exc:
@@ -113,13 +202,13 @@ class OxigraphStore(Store):
         ]
 
     def graph_names(self) -> set[str]:
-        return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+        return {g.value for g in self._handle.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def triple_count(self, graph: URIRef) -> int:
-        result = self._store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.NamedNode(str(graph))
-        )
-        return int(next(iter(result))["n"].value)
+        result = self._handle.query(COUNT_QUERY, default_graph=ox.NamedNode(str(graph)))
+        return int(next(iter(result))["n"].value)  # type: ignore[index,call-overload]
 
     def close(self) -> None:
-        del self._store
+        self._store = None
+        self._held.close()
+        self._locked = False
