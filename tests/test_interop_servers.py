@@ -129,6 +129,7 @@ def test_named_query_on_virtuoso_gives_oxigraphs_terms(name: str, built: Project
         ("matrix", "--by", "works", "--count", "works"),
         ("matrix", "--by", "kinds"),
         ("stats", "--format", "json"),
+        ("concepts", "--format", "csv"),
     ],
     ids=" ".join,
 )
@@ -138,6 +139,19 @@ def test_commands_on_virtuoso_print_what_the_embedded_store_prints(
     embedded = cli(built, built.default_store, *args)
     assert embedded.strip()
     assert cli(built, virtuoso.descriptor, *args) == embedded
+
+
+def test_summary_from_virtuoso_is_the_embedded_stores(
+    tmp_path: Path, built: Project, virtuoso: Store
+) -> None:
+    written = {}
+    for name, store in (("embedded", built.default_store), ("virtuoso", virtuoso.descriptor)):
+        out = tmp_path / f"{name}.md"
+        cli(built, store, "summary", "--class", "Barrier", "-o", str(out))
+        # The files beside it (.bib, .csl) are named after it, inside it.
+        written[name] = out.read_text(encoding="utf-8").replace(str(out.with_suffix("")), "SUMMARY")
+    assert "Power imbalance" in written["embedded"]
+    assert written["virtuoso"] == written["embedded"]
 
 
 def test_the_builds_turtle_loads_into_virtuoso_as_into_oxigraph(
