@@ -63,6 +63,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_endpoint(url: str, process: subprocess.Popen[bytes], seconds: float, name: str) -> None:
+    """Until the SPARQL endpoint answers ASK {}; a server that dies or never answers fails the session."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).close()
+            return
+        except OSError as exc:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"{name} did not start (exit {process.poll()})") from exc
+            time.sleep(0.1)
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `oxigraph serve` on 127.0.0.1; yields its query URL."""
@@ -120,20 +134,6 @@ MaxQueryExecutionTime = 60
 
 # CI sets this (.ci/run installs Virtuoso): there a missing server fails instead of skipping.
 REQUIRE_SERVERS_ENV = "PARTNERGRAPH_REQUIRE_INTEROP_SERVERS"
-
-
-def wait_for_endpoint(url: str, process: subprocess.Popen[bytes], seconds: float, name: str) -> None:
-    """Until the SPARQL endpoint answers ASK {}; a server that dies or never answers fails the session."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).close()
-            return
-        except OSError as exc:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"{name} did not start (exit {process.poll()})") from exc
-            time.sleep(0.1)
 
 
 @dataclass(frozen=True)
