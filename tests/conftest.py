@@ -162,7 +162,7 @@ def virtuoso_server(
     server = shutil.which("virtuoso-t")
     isql = shutil.which("isql-vt") or shutil.which("isql")
     if server is None or isql is None:
-        reason = "OpenLink Virtuoso is not installed (apt-get install virtuoso-opensource)"
+        reason = "OpenLink Virtuoso is not installed (apt-get install virtuoso-opensource-7-bin)"
         if os.environ.get(REQUIRE_SERVERS_ENV):
             pytest.fail(reason)
         pytest.skip(reason)
