@@ -9,6 +9,7 @@ project's machines cannot reach, and no Debian, PyPI or npm package ships it.
 
 from __future__ import annotations
 
+import http.client
 import http.server
 import json
 import os
@@ -22,6 +23,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -263,6 +265,55 @@ def test_push_to_a_query_endpoint_given_as_graph_store_says_so(built: Project, o
         f"the server at {origin} does not accept the Graph Store Protocol at {oxigraph_server}"
     )
     assert message.endswith(GSP_HINT)
+
+
+class Forwarding(http.server.BaseHTTPRequestHandler):
+    """A plain HTTP proxy: takes absolute-form requests and passes them on, noting each."""
+
+    seen: ClassVar[list[str]] = []
+
+    def _forward(self) -> None:
+        self.seen.append(f"{self.command} {self.path}")
+        target = urllib.parse.urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        upstream = http.client.HTTPConnection(target.netloc, timeout=30)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", "connection"}}
+        upstream.request(self.command, f"{target.path}?{target.query}", body=body, headers=headers)
+        answer = upstream.getresponse()
+        payload = answer.read()
+        self.send_response(answer.status, answer.reason)
+        for key, value in answer.getheaders():
+            if key.lower() not in {"transfer-encoding", "connection", "content-length"}:
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        upstream.close()
+
+    do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+    def log_message(self, *args: object) -> None:
+        """Quiet: the test reads `seen`."""
+
+
+def test_push_goes_through_the_proxy_the_environment_names(
+    built: Project, oxigraph_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As urllib's queries do: a team's server may only be reachable through one."""
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Forwarding)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    Forwarding.seen.clear()
+    for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.server_address[1]}")
+    try:
+        output = cli(built, f"sparql:{oxigraph_server}", "push")
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert f"asserted {triples_in(built.graph_file)}" in output
+    store_url = oxigraph_server.rsplit("/", 1)[0] + "/store"
+    assert f"PUT {store_url}?graph={urllib.parse.quote(str(ASSERTED_GRAPH), safe='')}" in Forwarding.seen
 
 
 # --- Jena's riot reads the build's Turtle --------------------------------------------

@@ -7,8 +7,8 @@ full and no prefixes or escapes to interpret, so servers whose Turtle readers di
 
 The request is made with `http.client`, not `urllib`: a server that refuses a PUT often
 answers and hangs up before reading the body, and only a connection we hold lets us
-read that answer after the send failed, instead of reporting "Broken pipe". Requests go
-straight to the server (no HTTP proxy from the environment, unlike the queries).
+read that answer after the send failed, instead of reporting "Broken pipe". A proxy
+named by the environment is used as urllib would use it for the queries.
 """
 
 from __future__ import annotations
@@ -100,15 +100,14 @@ def _send(
 ) -> None:
     url = f"{store_url}{'&' if '?' in store_url else '?'}{urllib.parse.urlencode({'graph': graph})}"
     parts = urllib.parse.urlsplit(url)
-    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_class(parts.netloc, timeout=TIMEOUT_SECONDS)
+    connection, target = _connect(parts)
     headers = {"Content-Length": str(size)}
     if body is not None:
         headers["Content-Type"] = "application/n-triples"
     hung_up = False
     try:
         try:
-            connection.request(method, f"{parts.path or '/'}?{parts.query}", body=body, headers=headers)
+            connection.request(method, target, body=body, headers=headers)
         except (BrokenPipeError, ConnectionResetError):
             hung_up = True  # it may still have said why before it hung up: read on
         except OSError as exc:
@@ -141,6 +140,23 @@ def _send(
             f"(HTTP {status} {reason}): {detail}{grant}"
         )
     raise StoreError(f"{url}: HTTP {status} {reason} {detail}".rstrip())
+
+
+def _connect(parts: urllib.parse.SplitResult) -> tuple[http.client.HTTPConnection, str]:
+    """A connection and request target for the URL: straight to the server, or through
+    the proxy the environment names for it (http_proxy, no_proxy), as urllib's queries go."""
+    target = f"{parts.path or '/'}?{parts.query}"
+    https = parts.scheme == "https"
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if proxy and not urllib.request.proxy_bypass(parts.hostname or ""):
+        via = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        if https:
+            tunnel = http.client.HTTPSConnection(via.netloc, timeout=TIMEOUT_SECONDS)
+            tunnel.set_tunnel(parts.netloc)
+            return tunnel, target
+        return http.client.HTTPConnection(via.netloc, timeout=TIMEOUT_SECONDS), parts.geturl()
+    connection_class = http.client.HTTPSConnection if https else http.client.HTTPConnection
+    return connection_class(parts.netloc, timeout=TIMEOUT_SECONDS), target
 
 
 def _text_of(body: bytes) -> str:
