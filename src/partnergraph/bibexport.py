@@ -5,6 +5,14 @@ what citeproc engines read best, since their BibTeX readers drop fields of repor
 and grey literature. Only fields the BibTeX holds are
 written; partnergraph's own fields (`pg-*`) are kept in BibTeX and left out of
 CSL-JSON, where `note` says what was supplied.
+
+BibTeX values are written as they stand except for TeX that would run when LaTeX
+typesets the reference: a field is pasted into the document, so `\\input{...}` there
+reads a file and `\\write18{...}` runs a program (with shell escape on). Every control
+sequence outside `SAFE_TEX` — accents, special letters, escaped specials and text
+formatting, which is all a bibliography needs — is written as `\\textbackslash{}name`,
+so the reader sees what the source says and LaTeX prints it instead of running it;
+TeX's `^^5c` notation for a backslash is defused the same way.
 """
 
 from __future__ import annotations
@@ -122,10 +130,32 @@ def export_csljson(works: Iterable[Work]) -> str:
     return json.dumps([to_csl(w) for w in works], indent=2, ensure_ascii=False) + "\n"
 
 
+_ACCENTS = [*"'`^\"~=.", *"uvHcdbtrk", "o", "O", "l", "L", "ss", "ae", "AE", "oe", "OE", "aa", "AA", "i", "j"]
+_SPECIALS = [*"&%$#_{}", " ", ",", "-", "/", "@", "\\", "textbackslash", "textasciicircum", "textasciitilde"]
+_FORMATTING = """emph textit textbf textsc textrm textsf texttt textsl textup textnormal textsuperscript
+    textsubscript mkbibquote enquote url textendash textemdash ldots dots textquoteleft textquoteright
+    textquotedblleft textquotedblright LaTeX TeX S P pounds euro copyright textregistered texttrademark"""
+SAFE_TEX = frozenset([*_ACCENTS, *_SPECIALS, *_FORMATTING.split()])
+_TEX = re.compile(r"\\([A-Za-z]+|.)|\^\^", re.S)
+
+
+def inert_tex(value: str) -> str:
+    """`value` with every control sequence outside `SAFE_TEX`, and `^^`, made printable text."""
+
+    def defuse(match: re.Match[str]) -> str:
+        if match.group() == "^^":
+            return "\\textasciicircum{}\\textasciicircum{}"
+        return match.group() if match.group(1) in SAFE_TEX else "\\textbackslash{}" + match.group(1)
+
+    return _TEX.sub(defuse, value)
+
+
 def export_bibtex(works: Iterable[Work]) -> str:
+    """BibTeX for LaTeX and reference managers; TeX that would run is made text (see above)."""
     library = bibtexparser.Library()
     for work in works:
-        fields = [Field(name, value) for name, value in sorted((work.raw_fields or work.fields).items())]
+        values = sorted((work.raw_fields or work.fields).items())
+        fields = [Field(name, inert_tex(value)) for name, value in values]
         library.add(Entry(work.entry_type, work.key, fields))
     return bibtexparser.write_string(library)
 

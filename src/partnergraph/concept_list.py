@@ -8,8 +8,6 @@ The counts come from one grouped query, however large the vocabulary.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import textwrap
 from dataclasses import asdict, dataclass
@@ -19,6 +17,7 @@ from rdflib import URIRef
 from .concepts import CONCEPT_PREFIX, ConceptClass, matches_search, resolve_class
 from .names import plural
 from .namespaces import sparql_prologue
+from .output import spreadsheet_csv
 from .stores import Store
 
 SEPARATOR = "\x1f"
@@ -115,14 +114,14 @@ CSV_HEADER = ("slug", "label", "class", "categories", "alternative labels", "cla
 
 
 def as_csv(entries: list[ConceptEntry]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for e in entries:
-        writer.writerow(
+    """For spreadsheets: a label that would start a formula is defused (output.py)."""
+    return spreadsheet_csv(
+        CSV_HEADER,
+        (
             [e.slug, e.label, *("; ".join(v) for v in (e.classes, e.categories, e.alt_labels)), e.claims]
-        )
-    return buffer.getvalue().rstrip("\n")
+            for e in entries
+        ),
+    )
 
 
 def as_json(entries: list[ConceptEntry]) -> str:

@@ -3,18 +3,18 @@
 The text is for a person at a terminal: names rather than cite keys, each polarity's
 claims under the work that makes them (strongest first, see `evidence`), and no line
 wider than the terminal's 100 columns. CSV and JSON are for scripts and keep the cite
-keys beside the names.
+keys beside the names; CSV cells that would start a spreadsheet formula are defused
+(output.py says how).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import textwrap
 
 from .evidence import Evidence, EvidenceClaim, Profile, WorkGroup
 from .names import plural
+from .output import spreadsheet_csv
 
 WIDTH = 100
 POLARITY_HEADINGS = {
@@ -116,11 +116,9 @@ CSV_HEADER = (
 
 
 def as_csv(evidence: Evidence) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for c in evidence.claims:
-        writer.writerow(
+    return spreadsheet_csv(
+        CSV_HEADER,
+        (
             [
                 c.claim_id,
                 c.polarity,
@@ -134,8 +132,9 @@ def as_csv(evidence: Evidence) -> str:
                 c.kind or "",
                 " ".join(c.via),
             ]
-        )
-    return buffer.getvalue().rstrip("\n")
+            for c in evidence.claims
+        ),
+    )
 
 
 def as_json(evidence: Evidence) -> str:

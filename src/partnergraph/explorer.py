@@ -9,12 +9,15 @@ person reads, works are named by their short citation, not their cite key. Every
 built by the library functions the CLI uses (evidence, matrix, summary, viz, bib export,
 overview); this module only routes requests to them. It binds to 127.0.0.1 unless told
 otherwise, loads nothing from the network, and escapes every string from the sources.
+Requests under another host name or from another site's page are refused, and bodies,
+idle connections and export styles are bounded (http_guard.py says why). Every page is
+made once per build and kept (build_cache.py); only SPARQL queries run per request.
 """
 
 from __future__ import annotations
 
 import html
-import threading
+import re
 import urllib.parse
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -24,11 +27,20 @@ from rdflib import URIRef
 
 from .bibexport import EXPORTERS
 from .build import load_sources
+from .build_cache import BuildCache
 from .concepts import CONCEPT_PREFIX, find_concept
 from .errors import PartnergraphError
 from .evidence import collect_evidence
 from .evidence_graph import build_graph
 from .evidence_output import POLARITY_HEADINGS, profile_lines
+from .http_guard import (
+    MAX_BODY,
+    SECURITY_HEADERS,
+    content_disposition,
+    host_allowed,
+    host_names,
+    origin_allowed,
+)
 from .http_response import Response, error
 from .matrix import RENDERERS, build_matrix, group_anchor
 from .names import WorkName, plural, reader_names, work_names
@@ -43,6 +55,9 @@ from .summary import build_summary, choose_concepts
 from .summary_output import cited_works, markdown_bundle, to_docx, to_html
 from .viz_html import network_data, render_page
 
+REQUEST_SECONDS = 10.0
+"""A connection that sends nothing for this long is closed, so idle sockets hold no thread."""
+STYLE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; color: #222; }
 blockquote { margin: 0.4rem 0; padding-left: 0.6rem; border-left: 3px solid #8aa; }
@@ -74,16 +89,24 @@ class Explorer:
 
     def __init__(self, project: Project, store: Store) -> None:
         self.project, self.store = project, store
-        self._lock = threading.Lock()
-        self._graph = None
+        self._cache = BuildCache(self._build_stamp)
         self.endpoint = SparqlEndpoint(project, store)
 
     # -- helpers -----------------------------------------------------------------------
+    def _build_stamp(self) -> tuple[int, int, int] | None:
+        """Which build the pages show: a build rewrites the graph file."""
+        try:
+            stat = self.project.graph_file.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
     def graph(self):
-        with self._lock:
-            if self._graph is None:
-                self._graph = build_graph(self.store, self.project)
-            return self._graph
+        return self._cache.get("graph", lambda: build_graph(self.store, self.project))
+
+    def works(self) -> list:
+        """The bibliography's works, read from the sources once per build."""
+        return self._cache.get("works", lambda: load_sources(self.project).works)
 
     # -- pages -------------------------------------------------------------------------
     def home(self, query: dict[str, list[str]]) -> Response:
@@ -184,7 +207,7 @@ class Explorer:
 
     def work(self, key: str) -> Response:
         esc = html.escape
-        works = {w.key: w for w in load_sources(self.project).works}
+        works = {w.key: w for w in self.works()}
         if key not in works:
             return error(HTTPStatus.NOT_FOUND, f"no work with cite key {key}")
         work = works[key]
@@ -338,7 +361,7 @@ class Explorer:
         )
 
     def export(self, what: str, query: dict[str, list[str]]) -> Response:
-        works = load_sources(self.project).works
+        works = self.works()
         if what == "bib":
             fmt = query.get("format", ["bibtex"])[0]
             if fmt not in EXPORTERS:
@@ -362,6 +385,10 @@ class Explorer:
             )
         fmt = query.get("format", ["markdown"])[0]
         style = query.get("style", ["apa"])[0]
+        if not STYLE_NAME.fullmatch(style):  # a name, never a path to some file on this machine
+            return error(
+                HTTPStatus.BAD_REQUEST, "style is a CSL style's name, such as apa or harvard-cite-them-right"
+            )
         if fmt == "markdown":
             # The Markdown names its .csl and carries .bib and CSL-JSON beside it: one .zip.
             body, kind, suffix = markdown_bundle(summary, cited, style), "application/zip", "zip"
@@ -379,6 +406,11 @@ class Explorer:
         return Response(HTTPStatus.OK, body, kind, f"{stem}.{suffix}")
 
     def route(self, method: str, path: str, query: dict[str, list[str]], accept: str) -> Response:
+        key = (path, tuple(sorted((k, tuple(v)) for k, v in query.items())))
+        return self._cache.get(key, lambda: self.page(path, query))
+
+    def page(self, path: str, query: dict[str, list[str]]) -> Response:
+        """Any page but the SPARQL endpoint: the same for every request within a build."""
         try:
             if path == "/":
                 return self.home(query)
@@ -491,17 +523,51 @@ def _path(text: str) -> str:
 
 class Handler(BaseHTTPRequestHandler):
     explorer: Explorer
+    host_names: frozenset[str]
+    wildcard: bool
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def end_headers(self) -> None:
+        """Every answer, the server's own error pages included, carries the protective headers."""
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name, value)
+        super().end_headers()
+
+    def refused(self) -> Response | None:
+        """Another host name (DNS rebinding) or another site's page (Origin): refused."""
+        host = self.headers.get("Host")
+        if not host_allowed(host, self.host_names, self.server.server_address[1], self.wildcard):
+            return error(
+                HTTPStatus.BAD_REQUEST, "unknown host name: open this server as 127.0.0.1 or localhost"
+            )
+        if not origin_allowed(self.headers.get("Origin"), host or ""):
+            return error(HTTPStatus.FORBIDDEN, "requests from other sites' pages are refused")
+        return None
+
+    def read_body(self) -> bytes | Response:
+        """The request body, or the refusal of one without a valid size or over `MAX_BODY`
+        (answered without reading it; the connection is then closed)."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self.close_connection = True
+            if length < 0:
+                return error(HTTPStatus.BAD_REQUEST, "Content-Length is not a number of bytes")
+            return error(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a request body holds at most {MAX_BODY} bytes"
+            )
+        return self.rfile.read(length)
 
     def _respond(self, response: Response, body: bool = True) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Content-Security-Policy", "default-src 'self' 'unsafe-inline' data: blob:")
         if response.filename:
-            self.send_header("Content-Disposition", f'attachment; filename="{response.filename}"')
+            self.send_header("Content-Disposition", content_disposition(response.filename))
         if response.location:
             self.send_header("Location", response.location)
         for name, value in response.headers:
@@ -511,6 +577,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
     def _get(self, method: str) -> Response:
+        if refusal := self.refused():
+            return refusal
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         if url.path == "/sparql":
@@ -547,13 +615,16 @@ class Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = _not_allowed
 
     def do_POST(self) -> None:
+        refusal = self.refused() or self.read_body()
+        if isinstance(refusal, Response):
+            self._respond(refusal)
+            return
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
             self._respond(error(HTTPStatus.METHOD_NOT_ALLOWED, "only /sparql takes POST"))
             return
         query = urllib.parse.parse_qs(url.query)
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._respond(self.explorer.endpoint.handle("POST", query, self.headers, body))
+        self._respond(self.explorer.endpoint.handle("POST", query, self.headers, refusal))
 
 
 class ExplorerServer(ThreadingHTTPServer):
@@ -569,7 +640,12 @@ class ExplorerServer(ThreadingHTTPServer):
 def make_server(
     project: Project, store: Store, host: str = "127.0.0.1", port: int = 8765
 ) -> ThreadingHTTPServer:
-    explorer = Explorer(project, store)
-    server = ExplorerServer((host, port), type("BoundHandler", (Handler,), {"explorer": explorer}))
-    server.explorer = explorer
+    bound = {
+        "explorer": Explorer(project, store),
+        "host_names": host_names(host),
+        "wildcard": host in ("", "0.0.0.0", "::"),
+        "timeout": REQUEST_SECONDS,
+    }
+    server = ExplorerServer((host, port), type("BoundHandler", (Handler,), bound))
+    server.explorer = bound["explorer"]
     return server

@@ -13,9 +13,7 @@ so that a spreadsheet shows the name and a script still finds the key in the bra
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from dataclasses import dataclass, field
 from .evidence import KIND_NAMES
 from .html_embed import json_script
 from .names import class_name, work_names
+from .output import spreadsheet_csv
 from .panels import CLOSE_BUTTON, CLOSE_STYLE
 from .project import Project
 from .queries import find_query, run_query
@@ -117,13 +116,15 @@ def group_anchor(group: str) -> str:
 
 
 def as_csv(matrix: Matrix) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """For spreadsheets: labels and names that would start a formula are defused."""
     names = [f"{matrix.name(c)} [{c}]" if matrix.name(c) != c else c for c in matrix.columns]
-    writer.writerow(["group", "concept", "label", *names])
-    for group, slug, label in matrix.rows():
-        writer.writerow([group, slug, label, *(matrix.value(slug, c) or "" for c in matrix.columns)])
-    return buffer.getvalue().rstrip("\n")
+    return spreadsheet_csv(
+        ["group", "concept", "label", *names],
+        (
+            [group, slug, label, *(matrix.value(slug, c) or "" for c in matrix.columns)]
+            for group, slug, label in matrix.rows()
+        ),
+    )
 
 
 def as_markdown(matrix: Matrix) -> str:

@@ -1,12 +1,25 @@
-"""Printing query results as a table, CSV or JSON."""
+"""Printing query results as a table, CSV or JSON.
+
+CSV comes in two kinds. What people open in a spreadsheet (`query`, `evidence`, `matrix`,
+`concepts` with `--format csv`) follows OWASP's advice on CSV injection: a cell that
+starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading single quote,
+which spreadsheets show as text and never evaluate, so a quote such as
+`=HYPERLINK(...)` stays a quote; plain numbers (`-3`, `+1.5`) are left alone, since no
+spreadsheet runs them. The SPARQL endpoint's CSV (sparql_endpoint.py, written by
+pyoxigraph) is a data format, W3C SPARQL 1.1 Query Results CSV: it holds every value
+exactly as the store does, and whoever opens it in a spreadsheet must treat it as
+untrusted data.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import shutil
 import sys
+from collections.abc import Iterable
 
 from .namespaces import PREFIXES
 from .stores import QueryResult, Term
@@ -76,12 +89,30 @@ def fit_widths(widths: list[int], floors: list[int], total: int, gap: int = 2) -
     return widths
 
 
-def as_csv(result: QueryResult) -> str:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def spreadsheet_cell(value: object) -> str:
+    """The cell as text a spreadsheet shows but never runs as a formula (OWASP)."""
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def spreadsheet_csv(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
+    """CSV for people: every cell through `spreadsheet_cell`, no trailing newline."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(result.variables)
-    writer.writerows([t.value if t else "" for t in row] for row in result.rows)
+    for row in (header, *rows):
+        writer.writerow(spreadsheet_cell(cell) for cell in row)
     return buffer.getvalue().rstrip("\n")
+
+
+def as_csv(result: QueryResult) -> str:
+    """`query --format csv`: the values as the store returned them, formulas defused."""
+    return spreadsheet_csv(result.variables, ([t.value if t else "" for t in row] for row in result.rows))
 
 
 def as_json(result: QueryResult) -> str:
@@ -93,34 +124,9 @@ def as_json(result: QueryResult) -> str:
     return json.dumps({"variables": result.variables, "rows": rows}, indent=2, ensure_ascii=False)
 
 
-def as_sparql_json(result: QueryResult, extension: dict[str, object] | None = None) -> str:
-    """SPARQL 1.1 Query Results JSON; `extension` goes under a `partnergraph` key, which
-    standard clients ignore (the endpoint says there that it cut the results short)."""
-    if result.variables == ["ask"] and len(result.rows) == 1:
-        return json.dumps({"head": {}, "boolean": result.rows[0][0].value == "true"})
-    bindings = []
-    for row in result.rows:
-        binding = {}
-        for var, term in zip(result.variables, row, strict=True):
-            if term is None:
-                continue
-            kind = {"iri": "uri", "bnode": "bnode"}.get(term.kind, "literal")
-            entry: dict[str, str] = {"type": kind, "value": term.value}
-            if term.datatype:
-                entry["datatype"] = term.datatype
-            if term.language:
-                entry["xml:lang"] = term.language
-            binding[var] = entry
-        bindings.append(binding)
-    body: dict[str, object] = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    if extension:
-        body["partnergraph"] = extension
-    return json.dumps(body, ensure_ascii=False)
-
-
 def render(result: QueryResult, fmt: str, names: dict[str, str] | None = None) -> str:
     """`names` (for the table only) shows works by short citation; csv and json keep
-    every value as the store returned it, for scripts."""
+    every value as the store returned it, for scripts (csv with formulas defused)."""
     if fmt == "table":
         return as_table(result, names=names)
     return {"csv": as_csv, "json": as_json}[fmt](result)

@@ -38,6 +38,7 @@ _SMART = re.compile(r"-{2,}|\.{3,}")
 """Runs that smart punctuation turns into dashes and ellipses."""
 _BLOCK_START = re.compile(r"^(\s*\d*)([-+*=:>|#.)])")
 """What would make the text a list, heading, quote or definition where it begins a block."""
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 OTHERS = {"literal": "others"}
 
 
@@ -71,13 +72,21 @@ def markdown_text(text: str, keep_quotes: bool = False) -> str:
     """Text that Pandoc's Markdown reader gives back exactly, yet still readable as
     Markdown: the characters that would start markup, smart dashes and ellipses, and
     straight quotes (unless `keep_quotes`) are backslash-escaped; line breaks become
-    spaces."""
-    text = re.sub(r"\s*\n\s*", " ", text)
+    spaces, and characters XML forbids U+FFFD (see `xml_text`)."""
+    text = re.sub(r"\s*\n\s*", " ", xml_text(text))
     text = _MARKUP.sub(r"\\\1", text)
     if not keep_quotes:
         text = _QUOTES.sub(r"\\\1", text)
     text = _SMART.sub(lambda run: "".join("\\" + c for c in run.group()), text)
     return _BLOCK_START.sub(r"\1\\\2", text)
+
+
+def xml_text(text: str) -> str:
+    """`text` with every character XML 1.0 forbids (C0 controls but tab and line ends,
+    lone surrogates, U+FFFE/U+FFFF) replaced by U+FFFD: Pandoc copies them into a Word
+    file's XML as they are (from the body and from YAML's `\\u0007` escapes alike),
+    and Word and python-docx then refuse to open it."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def reference_items(works: Iterable[Work]) -> list[dict[str, object]]:
