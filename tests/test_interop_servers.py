@@ -30,9 +30,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REQUIRE_SERVERS_ENV, VirtuosoAdmin, free_port
-from partnergraph import Project, StoreError, named_queries, open_store, run_query
+from partnergraph import Project, StoreError, build, named_queries, open_store, run_query
 from partnergraph.cli import main
-from partnergraph.namespaces import ASSERTED_GRAPH
+from partnergraph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+from partnergraph.reasoning import reason
 from partnergraph.stores import Store, Term
 from partnergraph.stores.graph_store import guess_graph_store_url
 
@@ -392,3 +393,27 @@ def test_graph_store_url_guesses_by_path_and_server_name() -> None:
         guess_graph_store_url("http://h:8890/sparql/", "Virtuoso/07.20.3229")
         == "http://h:8890/sparql-graph-crud"
     )
+
+
+def test_inferences_reach_virtuoso_and_leave_it(mini: Project, built: Project, virtuoso: Store) -> None:
+    """Both graphs pushed: `--asserted-only` (the protocol's default-graph-uri) and the
+    inferred classes read as on the embedded store; a build without inferences then
+    empties the inferred graph (DELETE). Runs last: it changes the module's Virtuoso."""
+    if shutil.which("java") is None and not os.environ.get(REQUIRE_SERVERS_ENV):
+        pytest.skip("no Java runtime for HermiT")
+    build(mini)
+    with open_store(mini.default_store) as embedded:
+        reason(mini, embedded)
+    try:
+        output = cli(mini, virtuoso.descriptor, "push")
+        assert f"inferred {triples_in(mini.inferred_file)}" in output
+        for args in (
+            ("stats", "--format", "json"),
+            ("stats", "--format", "json", "--asserted-only"),
+            ("query", "count-by-class", "--format", "csv"),
+        ):
+            assert cli(mini, virtuoso.descriptor, *args) == cli(mini, mini.default_store, *args)
+    finally:
+        virtuoso.load_build(built.graph_file, built.inferred_file)
+    assert virtuoso.triple_count(INFERRED_GRAPH) == 0
+    assert virtuoso.triple_count(ASSERTED_GRAPH) == triples_in(built.graph_file)
