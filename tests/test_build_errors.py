@@ -127,3 +127,27 @@ def test_missing_vocabulary_file(mini: Project) -> None:
     assert result.exit_code == 1
     assert f"{CONCEPTS}: file not found" in result.output
     assert not Path(mini.build_dir).exists()
+
+
+def test_what_the_shapes_refuse_the_build_refuses_and_keeps_the_previous_build(mini: Project) -> None:
+    """A two-letter quote passes every reference check; only the SHACL shape (3 to 1,500
+    characters) catches it, and `build` must refuse it as `validate` does."""
+    build(mini)
+    published = ("partnergraph.ttl", "manifest.json", "store")
+    before = {name: (mini.build_dir / name).read_bytes() for name in published[:2]}
+    store_before = (mini.build_dir / "store").resolve()
+    short = Case("short-quote", WALLACE, 'quote: "lack of trust"', 'quote: "ok"', "", "", "  - id: c003")
+    line = apply(mini, short)
+    result = CliRunner().invoke(main, ["--project", str(mini.root), "build"])
+    assert result.exit_code == 1, result.output
+    assert f"{WALLACE} line {line}: " in result.output
+    assert "A claim needs exactly one quote of 3 to 1,500 characters" in result.output
+    assert "nothing was written" in result.output
+    assert {name: (mini.build_dir / name).read_bytes() for name in published[:2]} == before
+    assert (mini.build_dir / "store").resolve() == store_before
+    validate = CliRunner().invoke(main, ["--project", str(mini.root), "validate"])
+    assert validate.exit_code == 1 and f"{WALLACE} line {line}: " in validate.output
+
+    skipped = CliRunner().invoke(main, ["--project", str(mini.root), "build", "--no-shapes"])
+    assert skipped.exit_code == 0, skipped.output
+    assert "SHACL shapes: not checked (--no-shapes): run `partnergraph validate`" in skipped.output

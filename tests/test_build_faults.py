@@ -227,7 +227,21 @@ def test_manifest_store_and_file_agree(built_mini: Project) -> None:
     marker = json.loads((built_mini.build_dir / "store" / "partnergraph-build.json").read_text())
     assert marker == {"id": manifest["id"], "state": "complete", "triples": manifest["triples"]}
     assert manifest["ttl_sha256"] == hashlib.sha256(built_mini.graph_file.read_bytes()).hexdigest()
-    assert os.readlink(built_mini.build_dir / "store") == f"store-{manifest['id']}"
+    assert os.readlink(built_mini.build_dir / "store").startswith("store-")
+
+
+def test_pushing_the_build_into_its_own_store_keeps_readers_answering(built_mini: Project) -> None:
+    """`push` loads the same build again: the store gets a fresh directory but the build's id."""
+    _, before = stats(built_mini)
+    link = built_mini.build_dir / "store"
+    old_target = os.readlink(link)
+    result = CliRunner().invoke(
+        main, ["--project", str(built_mini.root), "--store", f"oxigraph:{link}", "push"]
+    )
+    assert result.exit_code == 0, result.output
+    assert os.readlink(link) != old_target
+    assert stats(built_mini) == (0, before)
+    assert leftovers(built_mini) == []
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .build_manifest import read_manifest
 from .errors import StoreError
 from .namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from .project import Project
@@ -14,7 +15,8 @@ def push_build(project: Project, store: Store) -> dict[str, int]:
         raise StoreError(
             f"{project.relative(project.graph_file)} does not exist: run `partnergraph build` first"
         )
-    store.load_build(project.graph_file, project.inferred_file)
+    manifest = read_manifest(project) or {}
+    store.load_build(project.graph_file, project.inferred_file, build_id=manifest.get("id"))
     return {
         "asserted": store.triple_count(ASSERTED_GRAPH),
         "inferred": store.triple_count(INFERRED_GRAPH),

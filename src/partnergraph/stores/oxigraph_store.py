@@ -143,8 +143,9 @@ class OxigraphStore(Store):
         Whatever a fault leaves half-done is removed here or by the next writer."""
         self._lock()
         remove_stale(self.path)
-        build_id = build_id or new_build_id()
-        target = staged_dir(self.path, build_id)
+        directory_id = new_build_id()  # unique even when the same build is loaded again (`push`)
+        build_id = build_id or directory_id
+        target = staged_dir(self.path, directory_id)
         target.mkdir(parents=True)
         write_json_atomically(target / MARKER, {"id": build_id, "state": "loading"})
         files = [(asserted, ASSERTED_GRAPH)]
