@@ -129,7 +129,7 @@ def loaders_of(project: Project) -> list[int]:
     return found
 
 
-def gone(pids_of: Callable[[], list[int]], within: float = 3.0) -> bool:
+def gone(pids_of: Callable[[], list[int]], within: float = 0.3) -> bool:
     deadline = time.monotonic() + within
     while pids_of():
         if time.monotonic() > deadline:
