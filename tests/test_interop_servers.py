@@ -29,7 +29,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from conftest import REQUIRE_SERVERS_ENV, VirtuosoAdmin, free_port
+from conftest import REQUIRE_SERVERS_ENV, VIRTUOSO_MAX_ROWS, VirtuosoAdmin, free_port
 from partnergraph import Project, StoreError, build, named_queries, open_store, run_query
 from partnergraph.cli import main
 from partnergraph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
@@ -127,6 +127,16 @@ def test_named_query_on_virtuoso_gives_oxigraphs_terms(name: str, built: Project
         _comparable(name, expected.rows, expected.variables),
     )
     assert rows == wanted
+
+
+def test_an_answer_cut_at_virtuosos_row_limit_is_an_error(virtuoso: Store) -> None:
+    """Virtuoso stops at its ResultSetMaxRows and says so only in `X-SPARQL-MaxRows`: a
+    table or gap map made from such an answer would silently lose rows."""
+    pairs = "SELECT ?a ?c WHERE { ?a ?p ?b . ?c ?q ?d } LIMIT "
+    with pytest.raises(StoreError) as caught:
+        virtuoso.select(pairs + str(VIRTUOSO_MAX_ROWS + 1))
+    assert f"stopped at its limit of {VIRTUOSO_MAX_ROWS} rows" in str(caught.value)
+    assert len(virtuoso.select(pairs + "100")) == 100
 
 
 @pytest.mark.parametrize(

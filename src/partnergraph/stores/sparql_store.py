@@ -12,6 +12,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import Message
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
@@ -27,6 +28,22 @@ from .graph_store import delete_graph, guess_graph_store_url, needs_server_name,
 from .oxigraph_store import from_oxigraph
 
 TIMEOUT_SECONDS = 120
+
+
+def _row_cap(headers: Message) -> int | None:
+    value = headers.get("X-SPARQL-MaxRows", "")
+    return int(value) if value.strip().isdigit() else None
+
+
+def _check_not_cut(query_url: str, cap: int | None, count: int, limit: int | None) -> None:
+    """Virtuoso ends an answer at its ResultSetMaxRows (10,000 in Debian's ini) and says
+    so only in a header; a table or gap map made from it would silently lack rows."""
+    if cap is not None and count >= cap and (limit is None or limit > cap):
+        raise StoreError(
+            f"the server at {query_url} stopped at its limit of {cap} rows "
+            "(X-SPARQL-MaxRows), so the answer may be cut: raise the limit (on Virtuoso, "
+            "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini) or narrow the query"
+        )
 
 
 def _term(binding: dict[str, str]) -> Term:
@@ -54,12 +71,13 @@ class SparqlStore(Store):
         server = server_name(self.query_url) if needs_server_name(self.query_url) else ""
         return guess_graph_store_url(self.query_url, server)
 
-    def _request(self, request: urllib.request.Request) -> tuple[bytes, str]:
-        """The body and media type of the answer. Past `timeout` the query is given up
-        with `QueryTimeout`: on a server the HTTP client's limit is the only one we hold."""
+    def _request(self, request: urllib.request.Request) -> tuple[bytes, str, int | None]:
+        """The body and media type of the answer, and the row limit it says it was cut at.
+        Past `timeout` the query is given up with `QueryTimeout`: on a server the HTTP
+        client's limit is the only one we hold."""
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read(), response.headers.get_content_type()
+                return response.read(), response.headers.get_content_type(), _row_cap(response.headers)
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:500]
             if exc.code == 400:
@@ -76,7 +94,7 @@ class SparqlStore(Store):
     def clear_graph(self, graph: URIRef) -> None:
         delete_graph(self.graph_store_url, str(graph))
 
-    def _post(self, sparql: str, dataset: QueryDataset | None, accept: str) -> tuple[bytes, str]:
+    def _post(self, sparql: str, dataset: QueryDataset | None, accept: str) -> tuple[bytes, str, int | None]:
         """POST the query with its dataset as the SPARQL Protocol's graph parameters."""
         form = [("query", sparql)]
         if dataset is not None:
@@ -91,11 +109,13 @@ class SparqlStore(Store):
         return self._request(request)
 
     def _select(self, sparql: str, dataset: QueryDataset | None, limit: int | None) -> QueryResult:
-        payload = json.loads(self._post(sparql, dataset, "application/sparql-results+json")[0])
+        body, _, cap = self._post(sparql, dataset, "application/sparql-results+json")
+        payload = json.loads(body)
         if "boolean" in payload:
             answer = str(bool(payload["boolean"])).lower()
             return QueryResult(["ask"], [(Term.literal(answer, None, None),)])
         variables = payload["head"].get("vars", [])
+        _check_not_cut(self.query_url, cap, len(payload["results"]["bindings"]), limit)
         rows = [
             tuple(_term(b[v]) if v in b else None for v in variables)
             for b in islice(payload["results"]["bindings"], limit)
@@ -103,13 +123,14 @@ class SparqlStore(Store):
         return QueryResult(variables, rows)
 
     def _construct(self, sparql: str, dataset: QueryDataset, limit: int | None) -> list[Triple]:
-        body, kind = self._post(sparql, dataset, "application/n-triples, text/turtle;q=0.9")
+        body, kind, cap = self._post(sparql, dataset, "application/n-triples, text/turtle;q=0.9")
         rdf_format = ox.RdfFormat.from_media_type(kind) or ox.RdfFormat.N_TRIPLES
-        triples = ox.parse(body, format=rdf_format)
-        return [
-            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))  # type: ignore[misc]
-            for t in islice(triples, limit)
+        triples = [
+            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+            for t in islice(ox.parse(body, format=rdf_format), limit)
         ]
+        _check_not_cut(self.query_url, cap, len(triples), limit)
+        return triples  # type: ignore[return-value]
 
     def graph_names(self) -> set[str]:
         result = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", None, None)
