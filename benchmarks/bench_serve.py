@@ -21,8 +21,10 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 from partnergraph import Project, build
@@ -71,11 +73,13 @@ def start_server(project: Project, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("partnergraph serve did not start")
 
 
-def load(base: str, clients: int, requests: int, deadline: float) -> tuple[dict[str, list[float]], int]:
+def load(
+    base: str, clients: int, requests: int, deadline: float
+) -> tuple[dict[str, list[float]], Counter[str]]:
     """Each client walks the targets in turn from its own starting point; returns the
-    seconds each request took, by kind, and the number that failed."""
+    seconds each answered request took, by kind, and the failures by kind and status."""
     timings: dict[str, list[float]] = {kind: [] for kind in TARGETS}
-    failures = [0]
+    failures: Counter[str] = Counter()
     lock = threading.Lock()
     kinds = list(TARGETS)
     stop = time.monotonic() + deadline
@@ -89,20 +93,24 @@ def load(base: str, clients: int, requests: int, deadline: float) -> tuple[dict[
             try:
                 with urllib.request.urlopen(base + TARGETS[kind], timeout=120) as response:
                     response.read()
-                    ok = response.status == 200
-            except OSError:
-                ok = False
+                failure = None
+            except urllib.error.HTTPError as exc:
+                failure = f"{kind}: {exc.code} {exc.read()[:80].decode('utf-8', 'replace')}"
+            except OSError as exc:
+                failure = f"{kind}: {exc}"
             took = time.perf_counter() - started
             with lock:
-                timings[kind].append(took) if ok else None
-                failures[0] += 0 if ok else 1
+                if failure:
+                    failures[failure] += 1
+                else:
+                    timings[kind].append(took)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return timings, failures[0]
+    return timings, failures
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -132,7 +140,9 @@ def main() -> None:
             server.wait(timeout=30)
     done = sum(len(t) for t in timings.values())
     rate = done / wall
-    print(f"{args.clients} clients, {done} requests answered, {failures} failed, {rate:.1f} requests/s")
+    print(f"{args.clients} clients, {done} answered, {sum(failures.values())} failed, {rate:.1f} answers/s")
+    for failure, count in failures.most_common():
+        print(f"  failed {count}×: {failure}")
     print(f"{'request':<16} {'n':>4} {'p50 s':>8} {'p99 s':>8}")
     for kind, values in timings.items():
         if values:

@@ -13,6 +13,7 @@ formats, and the dataset its `FROM`/`FROM NAMED` clauses declare.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -25,6 +26,10 @@ from .errors import QueryError
 
 # A query this long is not typed by a person; refusing it bounds the parser's work.
 MAX_QUERY_CHARS = 200_000
+# pyparsing is not thread-safe (RDFLib/rdflib#1282): it learns each parse action's arity on
+# its first call, and twenty first calls at once from the server's threads taught it wrongly
+# for good ("postParse2() missing 1 required positional argument"). One parse at a time.
+_PARSING = threading.Lock()
 FORMS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -61,7 +66,8 @@ def inspect_query(text: str) -> QueryShape:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
     try:
-        parsed = parseQuery(text)
+        with _PARSING:
+            parsed = parseQuery(text)
     except ParseBaseException as exc:
         if _is_update(text):
             raise QueryRefused("updates are refused: this endpoint is read-only") from None
@@ -91,7 +97,8 @@ def declared_dataset(text: str) -> QueryDataset | None:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with _PARSING:
+            parseUpdate(text)
     except (ParseBaseException, RecursionError):
         return False
     return True
