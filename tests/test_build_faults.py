@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from partnergraph import Project, build
+from partnergraph import Project, StoreError, build
 from partnergraph.cli import main
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
@@ -326,3 +326,31 @@ def test_a_full_disk_keeps_the_previous_build(small_disk: Path, leave: int) -> N
     (small_disk / "filler").unlink()
     build(project, shapes=False)
     assert stats(project)[0] == 0
+
+
+# -- `reason` replaces one graph: staged the same way ------------------------------------------
+
+
+def test_a_failed_replacement_of_the_inferences_keeps_the_store(built_mini: Project) -> None:
+    """`reason` loads its inferences with `replace_graph`: a file that breaks half-way
+    (as a killed or failing load would) must leave the inferred graph as it was."""
+    from partnergraph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+    from partnergraph.stores import open_store
+
+    first = built_mini.build_dir / "first.ttl"
+    first.write_text("<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> <urn:c> .\n")
+    broken = built_mini.build_dir / "broken.ttl"
+    broken.write_text("<urn:x> <urn:p> <urn:y> .\n" * 3 + "<urn:x> <urn:p> .\n")
+    descriptor = built_mini.default_store
+    with open_store(descriptor, built_mini) as store:
+        asserted = store.triple_count(ASSERTED_GRAPH)
+        store.replace_graph(INFERRED_GRAPH, first)
+        assert store.triple_count(INFERRED_GRAPH) == 2
+    _, before = stats(built_mini)
+    with open_store(descriptor, built_mini) as store, pytest.raises(StoreError):
+        store.replace_graph(INFERRED_GRAPH, broken)
+    with open_store(descriptor, built_mini) as store:
+        assert store.triple_count(INFERRED_GRAPH) == 2
+        assert store.triple_count(ASSERTED_GRAPH) == asserted
+    assert stats(built_mini) == (0, before)
+    assert sorted(set(leftovers(built_mini)) - {"first.ttl", "broken.ttl"}) == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
+import tempfile
 from itertools import islice
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .staging import (
     MARKER,
     exclusive,
     new_build_id,
+    read_marker,
     remove_stale,
     retire,
     staged_dir,
@@ -116,6 +118,7 @@ class OxigraphStore(Store):
         if not self._locked:
             self._held.enter_context(exclusive(store_lock(self.path), self._busy()))
             self._locked = True
+            remove_stale(self.path)  # what writers killed before us left; none can be at work now
 
     def _open_writable(self) -> None:
         if self._writable:
@@ -142,15 +145,33 @@ class OxigraphStore(Store):
         Until the swap the old store answers as before; after it, the new one does.
         Whatever a fault leaves half-done is removed here or by the next writer."""
         self._lock()
-        remove_stale(self.path)
+        files = [(asserted, ASSERTED_GRAPH)]
+        if inferred is not None and inferred.is_file():
+            files.append((inferred, INFERRED_GRAPH))
+        self._swap_in_loaded(files, build_id)
+
+    def replace_graph(self, graph: URIRef, turtle: Path) -> None:
+        """Staged like `load_build` (`reason` replacing the inferences must not leave them
+        half-loaded either): the store's other graphs are copied into the new directory,
+        and it keeps the build id, since the build it holds is the same."""
+        self._lock()
+        with tempfile.TemporaryDirectory(dir=self.path.parent, prefix=f".{self.path.name}.swap-") as copies:
+            files: list[tuple[Path, URIRef]] = []
+            if self._store is not None:
+                for index, other in enumerate(self._store.named_graphs()):
+                    if isinstance(other, ox.NamedNode) and other.value != str(graph):
+                        copy = Path(copies) / f"{index}.nt"  # N-Triples, which Turtle includes
+                        self._store.dump(copy, ox.RdfFormat.N_TRIPLES, from_graph=other)
+                        files.append((copy, URIRef(other.value)))
+            files.append((turtle, graph))
+            self._swap_in_loaded(files, (read_marker(self.path) or {}).get("id"))
+
+    def _swap_in_loaded(self, files: list[tuple[Path, URIRef]], build_id: str | None) -> None:
         directory_id = new_build_id()  # unique even when the same build is loaded again (`push`)
         build_id = build_id or directory_id
         target = staged_dir(self.path, directory_id)
         target.mkdir(parents=True)
         write_json_atomically(target / MARKER, {"id": build_id, "state": "loading"})
-        files = [(asserted, ASSERTED_GRAPH)]
-        if inferred is not None and inferred.is_file():
-            files.append((inferred, INFERRED_GRAPH))
         try:
             triples = load_in_child(target, files)
             write_json_atomically(target / MARKER, {"id": build_id, "state": "complete", "triples": triples})
@@ -158,17 +179,10 @@ class OxigraphStore(Store):
             retire(target, self.path)
             raise
         self._store, self._writable = None, False
-        previous = swap_in(self.path, target, build_id)
+        previous = swap_in(self.path, target, directory_id)
         self._store = ox.Store.read_only(str(self.path))
         if previous is not None and previous.name != target.name:
             retire(previous, self.path)
-
-    def replace_graph(self, graph: URIRef, turtle: Path) -> None:
-        self._open_writable()
-        name = ox.NamedNode(str(graph))
-        self._handle.clear_graph(name)
-        self._handle.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE, to_graph=name)
-        self._handle.flush()
 
     def clear_graph(self, graph: URIRef) -> None:
         self._open_writable()
