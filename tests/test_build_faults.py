@@ -354,3 +354,19 @@ def test_a_failed_replacement_of_the_inferences_keeps_the_store(built_mini: Proj
         assert store.triple_count(ASSERTED_GRAPH) == asserted
     assert stats(built_mini) == (0, before)
     assert sorted(set(leftovers(built_mini)) - {"first.ttl", "broken.ttl"}) == []
+
+
+def test_a_read_only_folder_is_an_error_and_readers_still_answer(small_disk: Path) -> None:
+    """Root ignores file modes, so the file system itself is made read-only."""
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", small_disk / "mini")
+    project = Project.locate(small_disk / "mini")
+    build(project, shapes=False)
+    _, before = stats(project)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    result = subprocess.run(
+        [*CLI, "--project", str(project.root), "build", "--no-shapes"], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "cannot write the build in build: Read-only file system" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert stats(project) == (0, before)
