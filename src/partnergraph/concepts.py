@@ -40,7 +40,7 @@ _MEMBERS = (
     "  OPTIONAL { ?member skos:broader ?category ; skos:prefLabel ?label .\n"
     f'    BIND(STRAFTER(STR(?member), "{CONCEPT_PREFIX}") AS ?slug) }}\n'
     "  BIND(EXISTS { ?claim pg:about ?category } AS ?own)\n"
-    "} ORDER BY LCASE(STR(?label))"
+    "} ORDER BY STR(LCASE(?label))"
 )
 _CLASSES = "SELECT ?class ?label WHERE { ?class rdfs:subClassOf skos:Concept ; rdfs:label ?label }"
 

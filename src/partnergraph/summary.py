@@ -286,7 +286,7 @@ _BY_CLASS = """
 SELECT DISTINCT ?concept ?label WHERE {
   ?concept a ?class ; skos:prefLabel ?label .
   FILTER EXISTS { ?claim pg:about ?concept }
-} ORDER BY LCASE(STR(?label))"""
+} ORDER BY STR(LCASE(?label))"""
 
 
 def choose_concepts(
