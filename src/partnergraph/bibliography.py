@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ParsingFailedBlock
+from bibtexparser import Library
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    ImplicitComment,
+    ParsingFailedBlock,
+)
 
 from .corpus import Origin
 from .errors import SourceProblem
+from .fields import TOO_LONG_FIX, too_long
 from .project import Project
+from .source_files import authoring_files, read_source, shown
 
+# A key becomes part of the work's IRI (id:work/KEY): no spaces, nothing that ends or
+# splits an IRI path.
+CITE_KEY = re.compile(r"[^\s<>\"{}|^`\\#?/%]+")
 _LATEX_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "$", r"\_": "_", r"\#": "#", "~": "\u00a0"}
 
 
@@ -60,13 +70,52 @@ class Work:
         return self.fields.get("pg-minimal", "").lower() == "true"
 
 
-def load_bib_file(path: Path, shown_as: str, problems: list[SourceProblem]) -> list[Work]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(SourceProblem(shown_as, None, f"cannot read: {exc}", "save it as UTF-8"))
-        return []
+def _stray_text(library: Library, text: str, shown_as: str, problems: list[SourceProblem]) -> None:
+    """Text between entries that is not a '%' comment: BibTeX skips it, so an entry whose
+    '@' was lost, or a file that is not BibTeX at all, would vanish without a word."""
+    lines = [line.strip() for line in text.splitlines()]
+    for block in library.blocks:
+        if not isinstance(block, ImplicitComment):
+            continue
+        strays = [line.strip() for line in block.comment.splitlines()]
+        stray = next((line for line in strays if line and not line.startswith("%")), None)
+        if stray is None:
+            continue
+        later = lines[block.start_line :]
+        number = block.start_line + (later.index(stray) if stray in later else 0)
+        problems.append(
+            SourceProblem(
+                shown_as,
+                number + 1,
+                f"text outside any entry: '{stray[:60]}'",
+                "start an entry with '@' (e.g. @article{key, ...}) or a comment with '%'",
+            )
+        )
+
+
+def _entry_problems(key: str, raw: dict[str, str], line: int, shown_as: str) -> list[SourceProblem]:
+    problems = []
+    if not CITE_KEY.fullmatch(key):
+        suggestion = re.sub(r"[^A-Za-z0-9_.:-]+", "-", key).strip("-") or "smith2010"
+        problems.append(
+            SourceProblem(
+                shown_as,
+                line,
+                f"entry key '{key}' cannot be part of an IRI (no spaces or any of <>\"{{}}|^`\\#?/%)",
+                f"e.g. '{suggestion}', and cite it so",
+            )
+        )
+    for name, value in raw.items():
+        length = too_long(value)
+        if length:
+            message = f"entry '{key}': field '{name}' {length}"
+            problems.append(SourceProblem(shown_as, line, message, TOO_LONG_FIX))
+    return problems
+
+
+def load_bib_file(text: str, shown_as: str, problems: list[SourceProblem]) -> list[Work]:
     library = bibtexparser.parse_string(text)
+    _stray_text(library, text, shown_as, problems)
     for block in library.failed_blocks:
         line = block.start_line + 1
         if isinstance(block, DuplicateBlockKeyBlock):
@@ -84,8 +133,12 @@ def load_bib_file(path: Path, shown_as: str, problems: list[SourceProblem]) -> l
     works = []
     for entry in library.entries:
         raw = {f.key.lower(): str(f.value) for f in entry.fields}
-        fields = {name: clean_latex(value) for name, value in raw.items()}
         origin = Origin(shown_as, entry.start_line + 1)
+        entry_problems = _entry_problems(entry.key, raw, origin.line, shown_as)
+        problems += entry_problems
+        if entry_problems:
+            continue
+        fields = {name: clean_latex(value) for name, value in raw.items()}
         works.append(Work(entry.key, entry.entry_type.lower(), fields, origin, raw))
     return works
 
@@ -94,14 +147,18 @@ def load_bibliography(project: Project, problems: list[SourceProblem]) -> list[W
     """Every work of every .bib file; a key used twice anywhere is a problem."""
     works: dict[str, Work] = {}
     variants: dict[str, Work] = {}
-    for path in sorted(project.bibliography_dir.glob("*.bib")):
-        shown = project.relative(path)
-        for work in load_bib_file(path, shown, problems):
+    paths = authoring_files(
+        project.bibliography_dir, ".bib", project, problems,
+        missing_fix="create it and put the .bib files of the works cited there",
+    )  # fmt: skip
+    for path in paths:
+        text = read_source(path, project, problems)
+        for work in [] if text is None else load_bib_file(text, shown(path, project), problems):
             if work.key in works:
                 first = works[work.key].origin
                 problems.append(
                     SourceProblem(
-                        shown,
+                        work.origin.path,
                         work.origin.line,
                         f"duplicate entry key '{work.key}' (first at {first.path} line {first.line})",
                         "merge the two entries; keep the other spellings in 'ids'",

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
 from .errors import SourceProblem
 from .fields import FieldReader, as_mapping
 from .project import Project
+from .source_files import authoring_files, read_source, shown
 from .yaml_source import LineDict, load_yaml
 
 CONCEPT_CLASSES = (
@@ -114,6 +114,9 @@ class DocumentAnnotations:
     text_sha256: str | None
     claims: tuple[Claim, ...]
     origin: Origin
+    rejected: tuple[Claim, ...] = ()
+    """Claims with a mistake of form, kept only so their names are checked too: one run
+    then reports every mistake of a claim, not the first. Never compiled."""
 
 
 @dataclass(frozen=True)
@@ -126,27 +129,27 @@ class Corpus:
         return [(d, c) for d in self.documents for c in d.claims]
 
 
-def _top_list(data: object, key: str, shown_as: str, problems: list[SourceProblem]) -> list[LineDict]:
-    """The list under a top-level key, each item a mapping; anything else is a problem."""
+def _top_list(
+    data: object, key: str, item: str, shown_as: str, problems: list[SourceProblem]
+) -> list[LineDict]:
+    """The list under a top-level key, each item a mapping; anything else is a problem,
+    reported where the key stands when it does (a mapping of claims, say)."""
     top = as_mapping(data)
-    if top is None or not isinstance(top.get(key), list):
-        problems.append(
-            SourceProblem(shown_as, 1, f"expected a top-level '{key}:' list", "see docs/schema.md")
-        )
+    fix = f"write each item as a '- {item}' line and its fields below it (see docs/schema.md)"
+    if top is None or key not in top:
+        problems.append(SourceProblem(shown_as, 1, f"expected a top-level '{key}:' list", fix))
+        return []
+    if not isinstance(top[key], list):
+        kind = "a mapping" if isinstance(top[key], dict) else type(top[key]).__name__
+        problems.append(SourceProblem(shown_as, top.line_of(key), f"'{key}' must be a list, not {kind}", fix))
         return []
     items: list[LineDict] = []
-    for index, item in enumerate(top[key]):
-        if as_mapping(item) is None:
-            problems.append(
-                SourceProblem(
-                    shown_as,
-                    top.line_of(key),
-                    f"item {index + 1} of '{key}' is not a mapping",
-                    "write each item as '- field: value' lines",
-                )
-            )
+    for index, value in enumerate(top[key]):
+        if as_mapping(value) is None:
+            message = f"item {index + 1} of '{key}' is not a mapping"
+            problems.append(SourceProblem(shown_as, top.line_of(key), message, fix))
         else:
-            items.append(item)
+            items.append(value)
     return items
 
 
@@ -154,18 +157,11 @@ def _read_concept(item: LineDict, shown_as: str, problems: list[SourceProblem]) 
     slug_value = item.get("slug")
     what = f"concept '{slug_value}'" if slug_value else "concept"
     f = FieldReader(item, shown_as, what, CONCEPT_KEYS, problems)
-    slug = f.text("slug", required=True)
-    cls = f.choice("class", CONCEPT_CLASSES, required=True)
-    label = f.text("label", required=True)
-    if slug and not SLUG.match(slug):
-        f.problem("slug", f"slug '{slug}' is not lowercase-with-hyphens", "e.g. 'lack-of-trust'")
-        return None
-    if not (slug and cls and label):
-        return None
-    return Concept(
-        slug=slug,
-        cls=cls,
-        label=label,
+    # Every field is read before deciding, so each mistake of the entry is reported.
+    concept = Concept(
+        slug=f.text("slug", required=True) or "",
+        cls=f.choice("class", CONCEPT_CLASSES, required=True) or "",
+        label=f.text("label", required=True) or "",
         alt=f.text_list("alt"),
         definition=f.text("definition"),
         definition_source=f.text("definition_source"),
@@ -175,6 +171,10 @@ def _read_concept(item: LineDict, shown_as: str, problems: list[SourceProblem]) 
         note=f.text("note"),
         origin=Origin(shown_as, item.line),
     )
+    if concept.slug and not SLUG.match(concept.slug):
+        f.problem("slug", f"slug '{concept.slug}' is not lowercase-with-hyphens", "e.g. 'lack-of-trust'")
+        return None
+    return concept if concept.slug and concept.cls and concept.label else None
 
 
 def _read_unique(
@@ -209,26 +209,27 @@ def _read_unique(
     return records
 
 
-def load_concepts(path: Path, shown_as: str, problems: list[SourceProblem]) -> list[Concept]:
-    data, yaml_problems = load_yaml(path, shown_as)
+def load_concepts(text: str, shown_as: str, problems: list[SourceProblem]) -> list[Concept]:
+    data, yaml_problems = load_yaml(text, shown_as)
     problems += yaml_problems
     if yaml_problems:
         return []
-    items = _top_list(data, "concepts", shown_as, problems)
+    items = _top_list(data, "concepts", "slug: ...", shown_as, problems)
     return _read_unique(
         items, _read_concept, lambda c: c.slug, "concept slug",
         "merge the two entries or give one another slug", shown_as, problems,
     )  # fmt: skip
 
 
-def _read_claim(item: LineDict, shown_as: str, problems: list[SourceProblem]) -> Claim | None:
+def _read_claim(
+    item: LineDict, shown_as: str, problems: list[SourceProblem], rejected: list[Claim]
+) -> Claim | None:
+    """The claim, or None with its problems reported; every field is read first, so a
+    claim with two mistakes shows both, and a rejected claim goes to `rejected` so that
+    the names it uses are checked as well."""
+    before = len(problems)
     what = f"claim {item.get('id')}" if item.get("id") else "claim"
     f = FieldReader(item, shown_as, what, CLAIM_KEYS, problems)
-    claim_id = f.text("id", required=True)
-    concept = f.text("concept", required=True)
-    polarity = f.choice("polarity", POLARITIES, required=True)
-    quote = f.text("quote", required=True)
-    kind = f.choice("kind", EVIDENCE_KINDS)
     context = f.mapping_field("context")
     sectors: tuple[str, ...] = ()
     country = partnership_type = None
@@ -236,23 +237,18 @@ def _read_claim(item: LineDict, shown_as: str, problems: list[SourceProblem]) ->
         c = FieldReader(context, shown_as, f"{what} context", CONTEXT_KEYS, problems)
         sectors, country = c.text_list("sector"), c.text("country")
         partnership_type = c.text("partnership_type")
-    if claim_id and not CLAIM_ID.match(claim_id):
-        f.problem("id", f"claim id '{claim_id}' has characters an IRI cannot carry", "use c001")
-        return None
-    if not (claim_id and concept and polarity and quote):
-        return None
-    return Claim(
-        id=claim_id,
-        concept=concept,
-        polarity=polarity,
+    claim = Claim(
+        id=f.text("id", required=True) or "",
+        concept=f.text("concept", required=True) or "",
+        polarity=f.choice("polarity", POLARITIES, required=True) or "",
         asserted_by=f.text_list("asserted_by"),
         via=f.text_list("via"),
-        quote=quote,
+        quote=f.text("quote", required=True) or "",
         section=f.text("section"),
         pages=f.text("pages"),
         wording=f.text("wording"),
         count=f.integer("count"),
-        kind=kind,
+        kind=f.choice("kind", EVIDENCE_KINDS),
         sectors=sectors,
         country=country,
         partnership_type=partnership_type,
@@ -260,10 +256,16 @@ def _read_claim(item: LineDict, shown_as: str, problems: list[SourceProblem]) ->
         origin=Origin(shown_as, item.line),
         key_lines=dict(item.key_lines),
     )
+    if claim.id and not CLAIM_ID.match(claim.id):
+        f.problem("id", f"claim id '{claim.id}' has characters an IRI cannot carry", "use c001")
+    if len(problems) > before:
+        rejected.append(claim)
+        return None
+    return claim
 
 
-def load_document(path: Path, shown_as: str, problems: list[SourceProblem]) -> DocumentAnnotations | None:
-    data, yaml_problems = load_yaml(path, shown_as)
+def load_document(text: str, shown_as: str, problems: list[SourceProblem]) -> DocumentAnnotations | None:
+    data, yaml_problems = load_yaml(text, shown_as)
     problems += yaml_problems
     top = as_mapping(data)
     if yaml_problems:
@@ -273,33 +275,60 @@ def load_document(path: Path, shown_as: str, problems: list[SourceProblem]) -> D
         return None
     f = FieldReader(top, shown_as, "document file", DOCUMENT_KEYS, problems)
     document = f.text("document", required=True)
-    text = f.mapping_field("text")
+    text_field = f.mapping_field("text")
     text_file = text_sha = None
-    if text is not None:
-        t = FieldReader(text, shown_as, "text", TEXT_KEYS, problems)
+    if text_field is not None:
+        t = FieldReader(text_field, shown_as, "text", TEXT_KEYS, problems)
         text_file, text_sha = t.text("file"), t.text("sha256")
+    rejected: list[Claim] = []
     claims = _read_unique(
-        _top_list(top, "claims", shown_as, problems), _read_claim, lambda c: c.id,
+        _top_list(top, "claims", "id: c001", shown_as, problems),
+        lambda item, where, found: _read_claim(item, where, found, rejected), lambda c: c.id,
         "claim id", "give each claim in a file its own id", shown_as, problems,
     )  # fmt: skip
     if document is None:
         return None
-    return DocumentAnnotations(document, text_file, text_sha, tuple(claims), Origin(shown_as, top.line))
+    origin = Origin(shown_as, top.line)
+    return DocumentAnnotations(document, text_file, text_sha, tuple(claims), origin, tuple(rejected))
+
+
+def _refuse_yml(project: Project, problems: list[SourceProblem]) -> None:
+    """`.yml` files would be skipped by the `*.yaml` glob, and their claims lost unseen."""
+    if not project.documents_dir.is_dir():
+        return
+    for path in sorted(project.documents_dir.glob("*.yml")):
+        problems.append(
+            SourceProblem(
+                shown(path, project),
+                None,
+                "only .yaml files are read, so this file's claims would be left out",
+                f"rename it to {path.stem}.yaml",
+            )
+        )
 
 
 def load_corpus(project: Project, problems: list[SourceProblem]) -> Corpus:
     """Every concept and document file of the project; problems are appended, not raised."""
     concepts_path = project.concepts_file
-    shown = project.relative(concepts_path)
-    if not concepts_path.is_file():
-        problems.append(SourceProblem(shown, None, "file not found", "create the vocabulary file"))
-        concepts: list[Concept] = []
+    concepts: list[Concept] = []
+    if not concepts_path.is_file() and not concepts_path.is_symlink():
+        problems.append(
+            SourceProblem(shown(concepts_path, project), None, "file not found", "create the vocabulary file")
+        )
     else:
-        concepts = load_concepts(concepts_path, shown, problems)
+        text = read_source(concepts_path, project, problems)
+        if text is not None:
+            concepts = load_concepts(text, shown(concepts_path, project), problems)
+    _refuse_yml(project, problems)
     documents: list[DocumentAnnotations] = []
     by_key: dict[str, DocumentAnnotations] = {}
-    for path in sorted(project.documents_dir.glob("*.yaml")):
-        doc = load_document(path, project.relative(path), problems)
+    paths = authoring_files(
+        project.documents_dir, ".yaml", project, problems,
+        missing_fix="create it and put one YAML file per reviewed document there",
+    )  # fmt: skip
+    for path in paths:
+        text = read_source(path, project, problems)
+        doc = None if text is None else load_document(text, shown(path, project), problems)
         if doc is None:
             continue
         if doc.document in by_key:

@@ -6,11 +6,26 @@ enumerated fields; one reader serves both so that their error messages read alik
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 from typing import Any
 
 from .errors import SourceProblem, did_you_mean
 from .yaml_source import LineDict
+
+MAX_TEXT_CHARS = 1_000_000
+"""The longest text one field may hold. A quote is a passage, not a book; the store's
+N-Triples reader stops at 16 MiB a line, so a 20 MB quote crashed the build."""
+
+
+def too_long(text: str) -> str | None:
+    """The problem with a text over the limit, in words, or None."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return None
+    return f"is {len(text):,} characters long"
+
+
+TOO_LONG_FIX = f"keep it under {MAX_TEXT_CHARS:,} characters: quote the passage that makes the point"
 
 
 class FieldReader:
@@ -50,7 +65,12 @@ class FieldReader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.problem(key, f"'{key}' must be text, not {type(value).__name__}", "quote it")
             return None
-        return str(value).strip()
+        text = str(value).strip()
+        length = too_long(text)
+        if length:
+            self.problem(key, f"'{key}' {length}", TOO_LONG_FIX)
+            return None
+        return text
 
     def text_list(self, key: str) -> tuple[str, ...]:
         """A list of strings; a single string is accepted as a list of one."""
@@ -69,7 +89,7 @@ class FieldReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.problem(key, f"'{key}' must be a whole number >= 0, not {value!r}", "fix it")
+            self.problem(key, f"'{key}' must be a whole number >= 0, not {reprlib.repr(value)}", "fix it")
             return None
         return value
 

@@ -87,7 +87,12 @@ class NamedQuery:
 
 
 def parse_query_file(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # one bad file in queries/ must not break every command
+        line = data[: exc.start].count(b"\n") + 1
+        raise QueryError(f"{path} line {line}: not UTF-8 — save it as UTF-8") from exc
     title, description, params = path.stem, [], []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.startswith("#"):

@@ -2,12 +2,14 @@
 
 PyYAML forgets line numbers once it builds Python objects, but every error we report
 must name the line a researcher has to edit. The loader below keeps them, and refuses
-duplicate keys, which plain YAML silently lets the last one win.
+duplicate keys, which plain YAML silently lets the last one win, and keys that are
+lists or mappings, which Python cannot hash. Aliases are counted before any object is
+built: nine anchors of nine aliases each expand to 387 million values, and the build
+hung on such a file in a numeric field.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -25,8 +27,27 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+MAX_ALIAS_EXPANSION = 100_000
+"""How many values aliases may add beyond those written out; plain files add none."""
+
+
 class _DuplicateKey(yaml.MarkedYAMLError):
     pass
+
+
+class _BadKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _AliasBomb(yaml.MarkedYAMLError):
+    pass
+
+
+_FIXES = {
+    _DuplicateKey: "keep one of the two entries",
+    _BadKey: "write the key as plain text, e.g. 'concept:'",
+    _AliasBomb: "write the values out instead of repeating them through aliases (*name)",
+}
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -39,6 +60,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _BadKey(
+                problem="a key must be plain text, not a list or mapping", problem_mark=key_node.start_mark
+            )
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
             raise _DuplicateKey(
@@ -53,23 +78,111 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml(path: Path, shown_as: str) -> tuple[Any, list[SourceProblem]]:
-    """Parse one file; a syntax error becomes a problem at its line instead of a traceback."""
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse a document whose aliases would build far more values than it writes.
+
+    An alias is the anchored node itself, reached again; sizes are summed bottom-up over
+    the distinct nodes, so the check takes time in proportion to the file, not to what
+    the aliases would expand to. A node reached through itself counts once.
+    """
+    sizes: dict[int, int] = {}
+    parents: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes.get(id(child), 0) for child in _children(node))
+            continue
+        if id(node) in sizes or id(node) in open_nodes:
+            continue
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        for child in _children(node):
+            parents[id(child)] = parents.get(id(child), 0) + 1
+            stack.append((child, False))
+    if sizes[id(root)] - len(sizes) <= MAX_ALIAS_EXPANSION:
+        return
+    repeated = [n for n in _walk(root) if parents.get(id(n), 0) > 1]
+    first = min(repeated, key=lambda n: (n.start_mark.line, n.start_mark.column))
+    raise _AliasBomb(
+        problem=f"aliases expand {len(sizes):,} values into {sizes[id(root)]:,} "
+        f"(at most {MAX_ALIAS_EXPANSION:,} more than written)",
+        problem_mark=first.start_mark,
+    )
+
+
+def _walk(root: yaml.Node) -> list[yaml.Node]:
+    """Every distinct node once."""
+    seen: dict[int, yaml.Node] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen[id(node)] = node
+            stack.extend(_children(node))
+    return list(seen.values())
+
+
+def _parse(text: str) -> Any:
+    loader = _LineLoader(text)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [SourceProblem(shown_as, None, f"cannot read file: {exc}", "save it as UTF-8")]
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_aliases(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _runaway_quote(text: str, error_line: int) -> int | None:
+    """The line a quoted value opened on, if it runs across lines to where parsing failed.
+
+    A missing closing quote swallows the lines below it up to the next quote mark, and
+    the parser only stumbles there; the line to fix is the one the quote opened on.
+    """
     try:
-        return yaml.load(text, Loader=_LineLoader), []
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > error_line:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in {'"', "'"}
+                and token.start_mark.line < token.end_mark.line == error_line
+            ):
+                return token.start_mark.line
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def load_yaml(text: str, shown_as: str) -> tuple[Any, list[SourceProblem]]:
+    """Parse one file's text; a syntax error becomes a problem at its line, not a traceback."""
+    try:
+        return _parse(text), []
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        quoted = exc.context == "while scanning a quoted scalar"
+        mark = (exc.context_mark if quoted else exc.problem_mark) or exc.problem_mark or exc.context_mark
+        opened = None if quoted or mark is None else _runaway_quote(text, mark.line)
+        line = opened if opened is not None else (mark.line if mark else None)
         problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        fix = (
-            "keep one of the two entries"
-            if isinstance(exc, _DuplicateKey)
-            else "check indentation, colons and quoting on this line or the one before"
-        )
-        return None, [SourceProblem(shown_as, line, f"malformed YAML: {problem}", fix)]
+        fix = _FIXES.get(type(exc), "check indentation, colons and quoting on this line or the one before")
+        if quoted or opened is not None:
+            fix = f"close the quote opened on line {line + 1}"
+        return None, [
+            SourceProblem(shown_as, None if line is None else line + 1, f"malformed YAML: {problem}", fix)
+        ]
+    except RecursionError:
+        return None, [SourceProblem(shown_as, None, "malformed YAML: nested too deeply", "flatten the lists")]
     except yaml.YAMLError as exc:
         return None, [SourceProblem(shown_as, None, f"malformed YAML: {exc}", "fix the syntax")]
