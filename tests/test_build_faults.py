@@ -370,3 +370,30 @@ def test_a_read_only_folder_is_an_error_and_readers_still_answer(small_disk: Pat
     assert "cannot write the build in build: Read-only file system" in result.stderr
     assert "Traceback" not in result.stderr
     assert stats(project) == (0, before)
+
+
+@pytest.mark.parametrize(
+    ("lock", "message"),
+    [
+        (".build.lock", "another `partnergraph build` is writing build; wait for it"),
+        (".store.lock", "is being written by another process"),
+    ],
+)
+def test_a_second_writer_waits_its_turn_and_changes_nothing(
+    built_mini: Project, lock: str, message: str
+) -> None:
+    """Two builds at once would each remove the other's staged files as leftovers."""
+    from partnergraph.stores.staging import exclusive
+
+    _, before = stats(built_mini)
+    graph_before = built_mini.graph_file.read_bytes()
+    built_mini.concepts_file.write_text(built_mini.concepts_file.read_text() + "\n")
+    with exclusive(built_mini.build_dir / lock, "held by this test"):
+        result = subprocess.run(
+            [*CLI, "--project", str(built_mini.root), "build", "--no-shapes"], capture_output=True, text=True
+        )
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert built_mini.graph_file.read_bytes() == graph_before
+    assert stats(built_mini) == (0, before)
+    assert leftovers(built_mini) == []
