@@ -6,14 +6,19 @@ its interpreter lock) and sends `--clients` concurrent clients `--requests` requ
 cycling through a simple SELECT on /sparql, a concept page, a work page, the overview
 and the gap map. Prints p50 and p99 per kind of request. Not a timed test: figures for
 the notes of whoever changes the explorer. Every request goes to 127.0.0.1 only, and the
-run is bounded in count (clients × requests) and in time (`--deadline` seconds). Run:
+run is bounded in count (clients × requests) and in time (`--deadline` seconds).
 
-    python benchmarks/bench_serve.py [--clients 20] [--requests 10]
+`--before SRC` also runs, in the same run and on the same build, a server from another
+source tree (its `src` folder, e.g. from `git archive OLD src | tar -x -C /tmp/old`) and
+prints the ratio of the p50s, old over new. Run:
+
+    python benchmarks/bench_serve.py [--clients 20] [--requests 10] [--before /tmp/old/src]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -27,18 +32,27 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from partnergraph import Project, build
+from partnergraph import Project, build, load_sources
 from partnergraph.progress import steps
 
 REPO = Path(__file__).resolve().parent.parent
 SELECT = "SELECT ?label WHERE { ?c a pg:Barrier ; skos:prefLabel ?label } ORDER BY ?label LIMIT 20"
-TARGETS = {
-    "sparql SELECT": "/sparql?" + urllib.parse.urlencode({"query": SELECT}),
-    "concept page": "/concept/trust",
-    "work page": "/work/wallace2010",
-    "overview /": "/",
-    "gap map /map": "/map",
-}
+PAGES = 20
+"""Distinct concept and work pages asked for, so that most are not asked for twice in a row."""
+
+
+def targets(project: Project) -> dict[str, list[str]]:
+    """Paths by kind: one SELECT, the first `PAGES` concepts and works that claims name."""
+    claims = [claim for _, claim in load_sources(project).corpus.claims]
+    concepts = sorted({c.concept for c in claims})[:PAGES]
+    works = sorted({key for c in claims for key in c.asserted_by})[:PAGES]
+    return {
+        "sparql SELECT": ["/sparql?" + urllib.parse.urlencode({"query": SELECT})],
+        "concept page": [f"/concept/{urllib.parse.quote(slug)}" for slug in concepts],
+        "work page": [f"/work/{urllib.parse.quote(key)}" for key in works],
+        "overview /": ["/"],
+        "gap map /map": ["/map"],
+    }
 
 
 def free_port() -> int:
@@ -57,9 +71,11 @@ def seed_project(root: Path) -> Project:
     return project
 
 
-def start_server(project: Project, port: int) -> subprocess.Popen[bytes]:
+def start_server(project: Project, port: int, source: Path | None = None) -> subprocess.Popen[bytes]:
+    """`partnergraph serve` in its own process; from the `source` tree when given."""
     command = [sys.executable, "-m", "partnergraph", "--project", str(project.root), "serve"]
-    process = subprocess.Popen([*command, "--port", str(port)], stdout=subprocess.DEVNULL)
+    environment = {**os.environ, "PYTHONPATH": str(source)} if source else None
+    process = subprocess.Popen([*command, "--port", str(port)], stdout=subprocess.DEVNULL, env=environment)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -74,14 +90,14 @@ def start_server(project: Project, port: int) -> subprocess.Popen[bytes]:
 
 
 def load(
-    base: str, clients: int, requests: int, deadline: float
+    base: str, paths: dict[str, list[str]], clients: int, requests: int, deadline: float
 ) -> tuple[dict[str, list[float]], Counter[str]]:
     """Each client walks the targets in turn from its own starting point; returns the
     seconds each answered request took, by kind, and the failures by kind and status."""
-    timings: dict[str, list[float]] = {kind: [] for kind in TARGETS}
+    timings: dict[str, list[float]] = {kind: [] for kind in paths}
     failures: Counter[str] = Counter()
     lock = threading.Lock()
-    kinds = list(TARGETS)
+    kinds = list(paths)
     stop = time.monotonic() + deadline
 
     def client(index: int) -> None:
@@ -89,9 +105,11 @@ def load(
             if time.monotonic() > stop:
                 return
             kind = kinds[(index + n) % len(kinds)]
+            choices = paths[kind]
+            path = choices[(index * requests + n) % len(choices)]
             started = time.perf_counter()
             try:
-                with urllib.request.urlopen(base + TARGETS[kind], timeout=120) as response:
+                with urllib.request.urlopen(base + path, timeout=120) as response:
                     response.read()
                 failure = None
             except urllib.error.HTTPError as exc:
@@ -118,36 +136,53 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def measure(project: Project, clients: int, requests: int, deadline: float, source: Path | None) -> dict:
+    """p50 and p99 by kind of request, for a server from `source` (None: this tree)."""
+    port = free_port()
+    server = start_server(project, port, source)
+    try:
+        started = time.perf_counter()
+        timings, failures = load(f"http://127.0.0.1:{port}", targets(project), clients, requests, deadline)
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    done = sum(len(t) for t in timings.values())
+    print(
+        f"\n{source or 'this tree'}: {clients} clients, {done} answered, {sum(failures.values())} failed, "
+        f"{done / wall:.1f} answers/s"
+    )
+    for failure, count in failures.most_common():
+        print(f"  failed {count}×: {failure}")
+    print(f"{'request':<16} {'n':>4} {'p50 s':>8} {'p99 s':>8}")
+    figures = {}
+    for kind, values in timings.items():
+        if values:
+            figures[kind] = (statistics.median(values), percentile(values, 0.99))
+            print(f"{kind:<16} {len(values):>4} {figures[kind][0]:>8.3f} {figures[kind][1]:>8.3f}")
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=10, help="per client")
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds; later requests are skipped")
+    parser.add_argument("--before", type=Path, help="an older source tree's src folder to compare with")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, steps(3, "bench serve") as step:
+    with tempfile.TemporaryDirectory() as folder, steps(3 if args.before else 2, "bench serve") as step:
         step("build the seed corpus")
         project = seed_project(Path(folder) / "seed")
-        step("start serve")
-        port = free_port()
-        server = start_server(project, port)
-        try:
-            step(f"{args.clients} clients × {args.requests} requests")
-            started = time.perf_counter()
-            timings, failures = load(f"http://127.0.0.1:{port}", args.clients, args.requests, args.deadline)
-            wall = time.perf_counter() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    done = sum(len(t) for t in timings.values())
-    rate = done / wall
-    print(f"{args.clients} clients, {done} answered, {sum(failures.values())} failed, {rate:.1f} answers/s")
-    for failure, count in failures.most_common():
-        print(f"  failed {count}×: {failure}")
-    print(f"{'request':<16} {'n':>4} {'p50 s':>8} {'p99 s':>8}")
-    for kind, values in timings.items():
-        if values:
-            p50, p99 = statistics.median(values), percentile(values, 0.99)
-            print(f"{kind:<16} {len(values):>4} {p50:>8.3f} {p99:>8.3f}")
+        legs = [args.before, None] if args.before else [None]
+        results = []
+        for source in legs:
+            step(f"{args.clients} clients × {args.requests} requests, {source or 'this tree'}")
+            results.append(measure(project, args.clients, args.requests, args.deadline, source))
+    if args.before:
+        print("\np50 ratio, before / after:")
+        for kind, (p50, _) in results[1].items():
+            if kind in results[0]:
+                print(f"{kind:<16} {results[0][kind][0] / p50:>8.1f}×")
 
 
 if __name__ == "__main__":
