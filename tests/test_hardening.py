@@ -67,6 +67,11 @@ def test_yml_files_are_refused_with_the_rename(mini: Project) -> None:
     build_fails(mini, "corpus/documents/wallace2010.yml: ", "rename it to wallace2010.yaml")
 
 
+def test_concepts_yml_is_named_in_the_fix(mini: Project) -> None:
+    (mini.root / CONCEPTS).rename(mini.root / "corpus" / "concepts.yml")
+    build_fails(mini, f"{CONCEPTS}: file not found", "rename concepts.yml to concepts.yaml")
+
+
 def test_broader_cycle(mini: Project) -> None:
     edit(mini, CONCEPTS, "    alt: [membership]\n", "    alt: [membership]\n    broader: [trust]\n")
     line = line_of(mini, CONCEPTS, "slug: membership")
@@ -215,11 +220,15 @@ def test_yaml_alias_bomb_is_refused_quickly(mini: Project) -> None:
     assert not mini.build_dir.exists()
 
 
-def test_fifo_named_yaml_is_refused_without_waiting(mini: Project) -> None:
+def test_fifos_named_as_sources_are_refused_without_waiting(mini: Project) -> None:
     os.mkfifo(mini.documents_dir / "pipe.yaml")
+    (mini.root / CONCEPTS).unlink()
+    os.mkfifo(mini.root / CONCEPTS)
+    os.mkfifo(mini.bibliography_dir / "pipe.bib")
     result, seconds = run_build(mini, 30)
     assert result.returncode == 1, result.stderr
-    assert "corpus/documents/pipe.yaml: not a regular file" in result.stderr, result.stderr
+    for fifo in ("corpus/documents/pipe.yaml", CONCEPTS, "bibliography/pipe.bib"):
+        assert f"{fifo}: not a regular file" in result.stderr, result.stderr
     assert seconds < 15
 
 

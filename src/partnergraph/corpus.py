@@ -311,10 +311,14 @@ def load_corpus(project: Project, problems: list[SourceProblem]) -> Corpus:
     """Every concept and document file of the project; problems are appended, not raised."""
     concepts_path = project.concepts_file
     concepts: list[Concept] = []
-    if not concepts_path.is_file() and not concepts_path.is_symlink():
-        problems.append(
-            SourceProblem(shown(concepts_path, project), None, "file not found", "create the vocabulary file")
+    if not concepts_path.exists() and not concepts_path.is_symlink():
+        spelt_yml = concepts_path.with_suffix(".yml").exists()
+        fix = (
+            f"rename {concepts_path.stem}.yml to {concepts_path.name}"
+            if spelt_yml
+            else "create the vocabulary file"
         )
+        problems.append(SourceProblem(shown(concepts_path, project), None, "file not found", fix))
     else:
         text = read_source(concepts_path, project, problems)
         if text is not None:

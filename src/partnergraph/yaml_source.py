@@ -10,6 +10,7 @@ hung on such a file in a numeric field.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -133,13 +134,18 @@ def _walk(root: yaml.Node) -> list[yaml.Node]:
     return list(seen.values())
 
 
+# An alias needs an anchor (&name) and a use (*name); a file with neither cannot expand.
+_MAY_ALIAS = (re.compile(r"&[^\s&]"), re.compile(r"\*[^\s*]"))
+
+
 def _parse(text: str) -> Any:
     loader = _LineLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_aliases(node)
+        if all(pattern.search(text) for pattern in _MAY_ALIAS):
+            _check_aliases(node)
         return loader.construct_document(node)
     finally:
         loader.dispose()
