@@ -371,6 +371,7 @@ def test_export_names_with_non_ascii_characters(site: str) -> None:
     query = urllib.parse.urlencode({"concept": DASHED_LABEL, "format": "html"})
     status, kind, body = get(f"{site}/export/summary?{query}")
     assert status == 200 and kind.startswith("text/html") and DASHED_LABEL in body
+    assert "<script" not in body and "&lt;script&gt;alert(" in body  # a title, escaped by Pandoc
     port = urllib.parse.urlsplit(site).port
     request = (
         f"GET /export/summary-bib?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"

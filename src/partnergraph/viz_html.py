@@ -3,7 +3,8 @@
 pyvis gives the nodes and edges their vis-network form; the page around it is ours, because
 pyvis's templates fetch Bootstrap and, in some modes, vis-network from CDNs. Here
 vis-network's JavaScript and CSS (as pyvis ships them) are inlined, the data travels
-as JSON in a `<script type="application/json">` element with `</` escaped, and every
+as JSON in a `<script type="application/json">` element with `<`, `>` and `&` escaped
+(html_embed.py: a quote holding `<!--<script>` cannot end it or swallow the page), and every
 string from the sources reaches the page through `textContent`, never as markup.
 """
 
