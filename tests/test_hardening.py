@@ -34,6 +34,15 @@ def edit(project: Project, file: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def append(project: Project, file: str, text: str) -> int:
+    """Add text at the end of a file; return the line it starts on."""
+    path = project.root / file
+    before = path.read_text(encoding="utf-8")
+    before += "" if before.endswith("\n") else "\n"
+    path.write_text(before + text, encoding="utf-8")
+    return before.count("\n") + 1
+
+
 def line_of(project: Project, file: str, text: str) -> int:
     """The 1-based line of the first occurrence of `text` in the file."""
     content = (project.root / file).read_text(encoding="utf-8")
@@ -110,9 +119,7 @@ def test_bib_file_of_plain_text(mini: Project) -> None:
 
 
 def test_bib_entry_without_its_at_sign(mini: Project) -> None:
-    with (mini.root / BIB).open("a", encoding="utf-8") as handle:
-        handle.write("\nmisc{lost2020,\n  title = {Lost},\n}\n")
-    line = line_of(mini, BIB, "misc{lost2020")
+    line = append(mini, BIB, "misc{lost2020,\n  title = {Lost},\n}\n")
     build_fails(mini, f"{BIB} line {line}: text outside any entry: 'misc{{lost2020,")
 
 
@@ -140,9 +147,7 @@ def test_symlink_inside_the_project_is_read(mini: Project) -> None:
 
 
 def test_yaml_complex_key(mini: Project) -> None:
-    with (mini.root / WALLACE).open("a", encoding="utf-8") as handle:
-        handle.write("? [a, b]\n: x\n")
-    line = line_of(mini, WALLACE, "? [a, b]")
+    line = append(mini, WALLACE, "? [a, b]\n: x\n")
     build_fails(mini, f"{WALLACE} line {line}: malformed YAML: a key must be plain text", "write the key")
 
 
@@ -155,9 +160,7 @@ def test_huge_quote_is_refused_with_the_limit(mini: Project) -> None:
 
 
 def test_bibtex_key_with_a_space(mini: Project) -> None:
-    with (mini.root / BIB).open("a", encoding="utf-8") as handle:
-        handle.write("\n@misc{foo bar,\n  title = {Spaced},\n}\n")
-    line = line_of(mini, BIB, "@misc{foo bar")
+    line = append(mini, BIB, "@misc{foo bar,\n  title = {Spaced},\n}\n")
     build_fails(mini, f"{BIB} line {line}: entry key 'foo bar' cannot be part of an IRI", "e.g. 'foo-bar'")
 
 
@@ -242,9 +245,7 @@ def test_unclosed_quote_points_at_its_opening_line(mini: Project) -> None:
 
 
 def test_quote_unclosed_to_the_end_of_the_file(mini: Project) -> None:
-    with (mini.root / WALLACE).open("a", encoding="utf-8") as handle:
-        handle.write('  - id: c099\n    quote: "never closed\n    section: x\n')
-    line = line_of(mini, WALLACE, 'quote: "never closed')
+    line = 1 + append(mini, WALLACE, '  - id: c099\n    quote: "never closed\n    section: x\n')
     build_fails(mini, f"{WALLACE} line {line}: malformed YAML")
 
 

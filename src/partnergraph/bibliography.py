@@ -23,7 +23,7 @@ from .corpus import Origin
 from .errors import SourceProblem
 from .fields import TOO_LONG_FIX, too_long
 from .project import Project
-from .source_files import authoring_files, read_source, shown
+from .source_files import read_sources
 
 # A key becomes part of the work's IRI (id:work/KEY): no spaces, nothing that ends or
 # splits an IRI path.
@@ -147,13 +147,12 @@ def load_bibliography(project: Project, problems: list[SourceProblem]) -> list[W
     """Every work of every .bib file; a key used twice anywhere is a problem."""
     works: dict[str, Work] = {}
     variants: dict[str, Work] = {}
-    paths = authoring_files(
+    files = read_sources(
         project.bibliography_dir, ".bib", project, problems,
         missing_fix="create it and put the .bib files of the works cited there",
     )  # fmt: skip
-    for path in paths:
-        text = read_source(path, project, problems)
-        for work in [] if text is None else load_bib_file(text, shown(path, project), problems):
+    for shown_as, text in files:
+        for work in load_bib_file(text, shown_as, problems):
             if work.key in works:
                 first = works[work.key].origin
                 problems.append(

@@ -15,7 +15,7 @@ from typing import TypeVar
 from .errors import SourceProblem
 from .fields import FieldReader, as_mapping
 from .project import Project
-from .source_files import authoring_files, read_source, shown
+from .source_files import read_source, read_sources, shown
 from .yaml_source import LineDict, load_yaml
 
 CONCEPT_CLASSES = (
@@ -326,13 +326,12 @@ def load_corpus(project: Project, problems: list[SourceProblem]) -> Corpus:
     _refuse_yml(project, problems)
     documents: list[DocumentAnnotations] = []
     by_key: dict[str, DocumentAnnotations] = {}
-    paths = authoring_files(
+    files = read_sources(
         project.documents_dir, ".yaml", project, problems,
         missing_fix="create it and put one YAML file per reviewed document there",
     )  # fmt: skip
-    for path in paths:
-        text = read_source(path, project, problems)
-        doc = None if text is None else load_document(text, shown(path, project), problems)
+    for shown_as, text in files:
+        doc = load_document(text, shown_as, problems)
         if doc is None:
             continue
         if doc.document in by_key:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import SourceProblem
@@ -69,3 +70,13 @@ def read_source(path: Path, project: Project, problems: list[SourceProblem]) -> 
         line = data[: exc.start].count(b"\n") + 1
         refuse(f"not UTF-8 (byte {data[exc.start]:#x})", "save it as UTF-8", line)
         return None
+
+
+def read_sources(
+    folder: Path, suffix: str, project: Project, problems: list[SourceProblem], *, missing_fix: str
+) -> Iterator[tuple[str, str]]:
+    """(path as shown, text) of each `*{suffix}` file of a folder that could be read."""
+    for path in authoring_files(folder, suffix, project, problems, missing_fix=missing_fix):
+        text = read_source(path, project, problems)
+        if text is not None:
+            yield shown(path, project), text
