@@ -397,3 +397,20 @@ def test_a_second_writer_waits_its_turn_and_changes_nothing(
     assert built_mini.graph_file.read_bytes() == graph_before
     assert stats(built_mini) == (0, before)
     assert leftovers(built_mini) == []
+
+
+def test_a_store_elsewhere_the_last_build_went_to_is_checked_too(mini: Project, tmp_path: Path) -> None:
+    """`build --store oxigraph:PATH`: PATH is the build's store, so an emptied one is refused."""
+    import pyoxigraph as ox
+
+    path = tmp_path / "shared" / "store"
+    asked = ["--project", str(mini.root), "--store", f"oxigraph:{path}", "stats"]
+    result = CliRunner().invoke(main, [*asked[:4], "build", "--no-shapes"])
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(main, asked).exit_code == 0
+    target = path.resolve()
+    shutil.rmtree(target)
+    ox.Store(str(target)).flush()
+    result = CliRunner().invoke(main, asked)
+    assert result.exit_code == 1
+    assert f"the store at {path} {STALE}" in result.output

@@ -36,25 +36,34 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _stale(project: Project, what: str) -> StoreError:
+def _stale(what: str) -> StoreError:
     return StoreError(f"{what} does not hold the last build — run `partnergraph build`")
 
 
 def check_store(project: Project, descriptor: str) -> None:
-    """Raise unless the project's own store (or `memory:`'s source file) is the last build's.
+    """Raise unless the store (or `memory:`'s source file) holds the last build.
 
-    Only the id and count recorded at build time are compared, never the store's
-    content, so the check costs two small file reads however big the graph is."""
+    Checked: the project's own store, `memory:`, and another Oxigraph store the last
+    build was loaded into (`build --store oxigraph:PATH`); a store the manifest does
+    not name may hold anything and is left alone. Only the id and count recorded at
+    build time are compared, never the content, so the check costs two small file
+    reads however big the graph is."""
     manifest = read_manifest(project)
     if descriptor.startswith("memory:"):
         if manifest is not None and sha256_file(project.graph_file) != manifest.get("ttl_sha256"):
-            raise _stale(project, f"the file {project.relative(project.graph_file)}")
+            raise _stale(f"the file {project.relative(project.graph_file)}")
         return
-    link = project.build_dir / "store"
-    shown = f"the store at {link.relative_to(project.root)}"  # the link, not where it points
+    if descriptor == project.default_store:
+        link = project.build_dir / "store"
+        shown = f"the store at {link.relative_to(project.root)}"  # the link, not where it points
+    elif descriptor.startswith("oxigraph:") and manifest is not None and manifest.get("store") == descriptor:
+        link = Path(descriptor.removeprefix("oxigraph:"))
+        shown = f"the store at {link}"
+    else:
+        return
     if manifest is None:
         if link.is_symlink():  # made by a build that never finished publishing
-            raise _stale(project, shown)
+            raise _stale(shown)
         return  # a build by a version without manifests: nothing to compare
     marker = read_marker(link)
     if (
@@ -63,4 +72,4 @@ def check_store(project: Project, descriptor: str) -> None:
         or marker.get("id") != manifest.get("id")
         or marker.get("triples") != manifest.get("triples")
     ):
-        raise _stale(project, shown)
+        raise _stale(shown)

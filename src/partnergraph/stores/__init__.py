@@ -63,9 +63,12 @@ def require_build(project: Project, descriptor: str) -> None:
     sends a new user looking for a mistake in the wrong place. With it, the store must
     hold that build (see `build_manifest`): a store left behind by an interrupted or
     store-less build is refused with the same advice instead of answering from it."""
+    from ..build_manifest import check_store
+
     if descriptor.startswith("sparql:"):
         return
     if descriptor not in (project.default_store, "memory:") and not descriptor.startswith("memory:"):
+        check_store(project, descriptor)  # another Oxigraph store, if the last build went there
         return
     if not project.graph_file.is_file():
         hint = (
@@ -74,6 +77,4 @@ def require_build(project: Project, descriptor: str) -> None:
             else " (this folder has no corpus/: run it in a project folder or pass --project DIR)"
         )
         raise StoreError(f"no build found in {project.root} — run `partnergraph build`{hint}")
-    from ..build_manifest import check_store
-
     check_store(project, descriptor)
