@@ -2,7 +2,8 @@
 
 The expected rows (tests/expected/queries/NAME.json) were worked out from the fixture's
 ten claims; they run on every store backend, so a query that only works on one
-backend, or a named query added without expected results, fails here.
+backend, or a named query added without expected results, fails here. Values a
+GROUP_CONCAT joins are compared as joined: the queries sort the rows they join.
 """
 
 from __future__ import annotations
@@ -33,8 +34,4 @@ def test_named_query_on_the_fixture(path: Path, built: Project, store: Store) ->
     result = run_query(store, query, expected["params"])
     assert result.variables == expected["columns"]
     rows = [[compact(term) for term in row] for row in result.rows]
-    for column, separator in expected.get("unordered", {}).items():
-        i = result.variables.index(column)
-        for row in rows:
-            row[i] = separator.join(sorted(row[i].split(separator)))
     assert sorted(rows) == expected["rows"]
