@@ -136,21 +136,31 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def resident_mb(pid: int) -> float:
+    """The server process's resident memory (Linux), its SPARQL worker processes not counted."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def measure(project: Project, clients: int, requests: int, deadline: float, source: Path | None) -> dict:
     """p50 and p99 by kind of request, for a server from `source` (None: this tree)."""
     port = free_port()
     server = start_server(project, port, source)
     try:
+        memory = [resident_mb(server.pid)]
         started = time.perf_counter()
         timings, failures = load(f"http://127.0.0.1:{port}", targets(project), clients, requests, deadline)
         wall = time.perf_counter() - started
+        memory.append(resident_mb(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
     done = sum(len(t) for t in timings.values())
     print(
         f"\n{source or 'this tree'}: {clients} clients, {done} answered, {sum(failures.values())} failed, "
-        f"{done / wall:.1f} answers/s"
+        f"{done / wall:.1f} answers/s; server memory {memory[0]:.0f} -> {memory[1]:.0f} MB"
     )
     for failure, count in failures.most_common():
         print(f"  failed {count}×: {failure}")

@@ -276,6 +276,19 @@ def test_other_host_names_are_refused(site: str) -> None:
         assert status_of(answer) == 200, host
 
 
+def test_bound_to_every_interface_ip_literals_pass_and_other_names_do_not() -> None:
+    """`serve --host 0.0.0.0` is reached by the machine's address, which no rebinding DNS
+    answer can pose as; names still have to be the machine's own."""
+    from partnergraph.http_guard import host_allowed, host_names
+
+    names = host_names("0.0.0.0")
+    assert host_allowed("192.0.2.7:8765", names, 8765, wildcard=True)
+    assert host_allowed("[2001:db8::1]:8765", names, 8765, wildcard=True)
+    assert not host_allowed("evil.example:8765", names, 8765, wildcard=True)
+    assert not host_allowed("192.0.2.7:8766", names, 8765, wildcard=True)
+    assert not host_allowed("192.0.2.7:8765", host_names("127.0.0.1"), 8765, wildcard=False)
+
+
 def test_requests_from_other_origins_are_refused(site: str) -> None:
     port = urllib.parse.urlsplit(site).port
     form = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
