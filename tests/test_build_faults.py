@@ -157,9 +157,9 @@ def test_a_signal_at_any_phase_leaves_the_previous_build_answering(
         assert b"compile" not in seen, "the signal was meant for the read phase"
     assert process.returncode != 0
     assert gone(lambda: loaders_of(big)), "the store loader outlived its build"
-    if sig == signal.SIGINT:
-        assert took < 2.5, f"Ctrl-C honoured only after {took:.2f} s"
-        assert not leftovers(big), "Ctrl-C cleans up what it started"
+    if sig != signal.SIGKILL:
+        assert took < 2.5, f"{sig.name} honoured only after {took:.2f} s"
+        assert not leftovers(big), f"{sig.name} cleans up what it started"
     assert big.graph_file.read_bytes() == graph_before
     assert stats(big) == (0, before)
 

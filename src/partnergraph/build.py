@@ -9,12 +9,15 @@ written last, says which build the file and the store hold (see `build_manifest`
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,6 +154,25 @@ def count_sources(sources: Sources, triples: int) -> dict[str, int]:
     }
 
 
+def _exit_on_terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """SIGTERM (`kill`, `timeout`, a process manager) unwinds like Ctrl-C, so the staged
+    store and file are removed at once instead of waiting for the next build. Only the
+    main thread can set a handler; elsewhere SIGTERM keeps its default."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def publish(
     project: Project,
     data: bytes,
@@ -162,7 +184,7 @@ def publish(
 ) -> None:
     """Load the store beside the live one, publish the file, and write the manifest last."""
     busy = f"another `partnergraph build` is writing {project.relative(project.build_dir)}; wait for it"
-    with exclusive(project.build_dir / ".build.lock", busy):
+    with terminate_cleanly(), exclusive(project.build_dir / ".build.lock", busy):
         remove_leftovers(project)
         # The store is loaded from the staged file before the file is published, so a
         # store that cannot be loaded leaves the previous build's file in place.
