@@ -418,9 +418,9 @@ def _alive(pid: int) -> bool:
 def _wait_for_workers(server, count: int = 2, seconds: float = 30) -> list[int]:
     pool = server.explorer.endpoint.pool
     deadline = time.monotonic() + seconds
-    while pool._idle.qsize() < count and time.monotonic() < deadline:
+    while pool.idle() < count and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert pool._idle.qsize() >= count, "query workers did not start"
+    assert pool.idle() >= count, "query workers did not start"
     return pool.pids()
 
 

@@ -6,19 +6,26 @@ minutes after its 503 (and a catastrophic regex on `memory:` held the GIL, stall
 every page). A process can be ended: each worker holds its own read-only store (an
 Oxigraph reader, or the build loaded into rdflib), takes one query at a time, and is
 killed when the limit passes; a replacement starts in the background, so two runaway
-queries never lock later ones out. Workers come from a 'forkserver' (not 'fork': the
-server has threads) whose preloaded imports make a new worker cheap; two are started
-with the server, so a request does not pay for start-up.
+queries never lock later ones out. Two are started with the server, so a request does
+not pay for start-up.
+
+A worker is `python -m partnergraph.query_workers`, spoken to in pickles over its stdin
+and stdout, rather than a multiprocessing 'spawn' or 'forkserver' child: those re-import
+the caller's main module, which breaks any script that starts `serve` without an
+`if __name__ == "__main__"` guard; and 'fork' copies a threaded server's locks.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
 import queue
+import select
 import signal
+import subprocess
+import sys
 import threading
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from typing import IO
 
 from .errors import StoreError
 from .project import Project
@@ -28,33 +35,54 @@ from .stores.base import QueryTimeout
 
 WORKERS = 2
 START_SECONDS = 120.0
+READY = "ready"
 
 
-def serve_queries(conn: Connection, descriptor: str, project: Project) -> None:
+def serve_queries(descriptor: str, root: str) -> None:
     """A worker's life: open the store, say so, answer jobs until the server hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on `serve` is the server's to handle
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # nothing but replies may reach the server's pipe
+    jobs = sys.stdin.buffer
     try:
-        store = open_store(descriptor, project)
+        store = open_store(descriptor, Project.locate(root))
     except Exception as exc:  # reported to the server, which says it on every request
-        conn.send(f"cannot open {descriptor} in a query worker: {exc}")
+        _send(replies, f"cannot open {descriptor} in a query worker: {exc}")
         return
-    conn.send("ready")
+    _send(replies, READY)
     while True:
         try:
-            job = conn.recv()
-        except (EOFError, OSError):
+            job = pickle.load(jobs)
+        except EOFError:
             return
-        conn.send(answer(store, job))
+        _send(replies, answer(store, job))
+
+
+def _send(stream: IO[bytes], message: object) -> None:
+    pickle.dump(message, stream)
+    stream.flush()
 
 
 class _Worker:
-    def __init__(self, process: BaseProcess, conn: Connection) -> None:
-        self.process, self.conn = process, conn
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+
+    def receive(self, seconds: float) -> object | None:
+        """The next reply, or None when none came within `seconds`."""
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], seconds)
+        return pickle.load(self.process.stdout) if ready else None
+
+    def send(self, job: Job) -> None:
+        assert self.process.stdin is not None
+        _send(self.process.stdin, job)
 
     def stop(self) -> None:
         self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        self.process.wait(5)
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
 
 
 class WorkerPool:
@@ -62,8 +90,6 @@ class WorkerPool:
 
     def __init__(self, descriptor: str, project: Project, size: int = WORKERS) -> None:
         self.descriptor, self.project, self.size = descriptor, project, size
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["partnergraph.query_workers"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -75,28 +101,28 @@ class WorkerPool:
     def pids(self) -> list[int]:
         """The live workers' process ids (tests and benchmarks watch their CPU time)."""
         with self._lock:
-            return [w.process.pid for w in self._all if w.process.pid is not None]
+            return [w.process.pid for w in self._all]
+
+    def idle(self) -> int:
+        return self._idle.qsize()
 
     def _replace(self) -> None:
         threading.Thread(target=self._start_one, name="query-worker-start", daemon=True).start()
 
     def _start_one(self) -> None:
-        receive, send = self._context.Pipe()
-        process = self._context.Process(
-            target=serve_queries, args=(send, self.descriptor, self.project), name="partnergraph-query"
-        )
-        process.daemon = True
-        process.start()
-        send.close()
-        worker = _Worker(process, receive)
+        command = [sys.executable, "-m", __name__, self.descriptor, str(self.project.root)]
+        worker = _Worker(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE))
         with self._lock:
             if self._closed:
                 worker.stop()
                 return
             self._all.add(worker)
-        message = receive.recv() if receive.poll(START_SECONDS) else "the query worker did not start"
-        if message != "ready":
-            self.failure = str(message)
+        try:
+            message = worker.receive(START_SECONDS)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            message = None
+        if message != READY:
+            self.failure = str(message or "a query worker did not start")
             self._retire(worker)
             return
         self._idle.put(worker)
@@ -119,15 +145,15 @@ class WorkerPool:
                 f"all {self.size} query workers stayed busy for {seconds:g} s; try again shortly"
             ) from None
         try:
-            worker.conn.send(job)
-            if worker.conn.poll(seconds):
-                reply: Answer = worker.conn.recv()
-                self._idle.put(worker)
-                return reply
-        except (EOFError, OSError) as exc:
+            worker.send(job)
+            reply = worker.receive(seconds)
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
             self._retire(worker)
             self._replace()
             raise StoreError(f"the query worker ended unexpectedly: {exc}") from exc
+        if isinstance(reply, Answer):
+            self._idle.put(worker)
+            return reply
         self._retire(worker)
         self._replace()
         raise QueryTimeout(f"the query ran longer than {seconds:g} s and was stopped")
@@ -139,3 +165,7 @@ class WorkerPool:
             self._all.clear()
         for worker in workers:
             worker.stop()
+
+
+if __name__ == "__main__":
+    serve_queries(sys.argv[1], sys.argv[2])
