@@ -172,22 +172,30 @@ def _runaway_quote(text: str, error_line: int) -> int | None:
     return None
 
 
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> SourceProblem:
+    """The problem at the line to edit: where an unclosed quote opened, not where it ended."""
+    unclosed = exc.context == "while scanning a quoted scalar"  # it ran to the end of the file
+    mark = (exc.context_mark if unclosed else exc.problem_mark) or exc.problem_mark or exc.context_mark
+    if mark is None:
+        return SourceProblem(shown_as, None, f"malformed YAML: {exc}", "fix the syntax")
+    problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+    fix = _FIXES.get(type(exc), "check indentation, colons and quoting on this line or the one before")
+    line = mark.line
+    opened = None if unclosed else _runaway_quote(text, mark.line)
+    if opened is not None:
+        problem = f"the quote opened on this line runs on to line {mark.line + 1} ({problem})"
+        line = opened
+    if unclosed or opened is not None:
+        fix = f"close the quote opened on line {line + 1}"
+    return SourceProblem(shown_as, line + 1, f"malformed YAML: {problem}", fix)
+
+
 def load_yaml(text: str, shown_as: str) -> tuple[Any, list[SourceProblem]]:
     """Parse one file's text; a syntax error becomes a problem at its line, not a traceback."""
     try:
         return _parse(text), []
     except yaml.MarkedYAMLError as exc:
-        quoted = exc.context == "while scanning a quoted scalar"
-        mark = (exc.context_mark if quoted else exc.problem_mark) or exc.problem_mark or exc.context_mark
-        opened = None if quoted or mark is None else _runaway_quote(text, mark.line)
-        line = opened if opened is not None else (mark.line if mark else None)
-        problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        fix = _FIXES.get(type(exc), "check indentation, colons and quoting on this line or the one before")
-        if quoted or opened is not None:
-            fix = f"close the quote opened on line {line + 1}"
-        return None, [
-            SourceProblem(shown_as, None if line is None else line + 1, f"malformed YAML: {problem}", fix)
-        ]
+        return None, [_syntax_problem(exc, text, shown_as)]
     except RecursionError:
         return None, [SourceProblem(shown_as, None, "malformed YAML: nested too deeply", "flatten the lists")]
     except yaml.YAMLError as exc:
