@@ -140,7 +140,8 @@ def _top_list(
         problems.append(SourceProblem(shown_as, 1, f"expected a top-level '{key}:' list", fix))
         return []
     if not isinstance(top[key], list):
-        kind = "a mapping" if isinstance(top[key], dict) else type(top[key]).__name__
+        value = top[key]
+        kind = "a mapping" if isinstance(value, dict) else "empty" if value is None else repr(str(value)[:40])
         problems.append(SourceProblem(shown_as, top.line_of(key), f"'{key}' must be a list, not {kind}", fix))
         return []
     items: list[LineDict] = []
