@@ -489,3 +489,38 @@ def test_twenty_first_queries_at_once_all_answer(hostile: Project) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_page_is_made_once_for_twenty_readers_and_the_cache_is_bounded() -> None:
+    from partnergraph.build_cache import BuildCache
+
+    stamp = [1]
+    made: list[str] = []
+
+    def make(key: str) -> bytes:
+        made.append(key)
+        time.sleep(0.2)  # slow enough that all twenty ask while it is being made
+        return key.encode() * 100
+
+    cache = BuildCache(lambda: stamp[0], capacity=250, weight=len)
+    start = threading.Barrier(20)
+    pages: list[bytes] = []
+
+    def read() -> None:
+        start.wait(timeout=30)
+        pages.append(cache.get("a", lambda: make("a")))
+
+    threads = [threading.Thread(target=read) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert made == ["a"] and pages == [b"a" * 100] * 20
+    cache.get("b", lambda: make("b"))
+    cache.get("c", lambda: make("c"))  # 300 bytes held: "a", the least recently used, goes
+    cache.get("c", lambda: make("c"))
+    cache.get("a", lambda: make("a"))
+    assert made == ["a", "b", "c", "a"]
+    stamp[0] = 2  # a new build
+    cache.get("a", lambda: make("a"))
+    assert made == ["a", "b", "c", "a", "a"]

@@ -5,7 +5,9 @@ the gap map and the graph took seconds each on the seed corpus, and a work page 
 every source file, on every request — twenty readers queued behind one core. Here each
 is made once and kept until the build changes (the graph file's stamp: a build rewrites
 it), and twenty requests for a page not yet made wait for the one computing it instead
-of all computing it. Least recently used values go first once `size` are kept.
+of all computing it. Least recently used values go first once they weigh more than
+`capacity` together (a graph page is 1.8 MB on the seed corpus, and each `?focus=` is a
+page of its own, so a count alone would let a crawler fill the memory).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ T = TypeVar("T")
 
 
 class BuildCache:
-    def __init__(self, stamp: Callable[[], Hashable], size: int = 256) -> None:
-        self._stamp, self._size = stamp, size
+    def __init__(self, stamp: Callable[[], Hashable], capacity: int, weight: Callable[[object], int]) -> None:
+        self._stamp, self._capacity, self._weight = stamp, capacity, weight
         self._current: Hashable = None
         self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._held = 0
         self._computing: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -30,6 +33,7 @@ class BuildCache:
         with self._lock:
             if stamp != self._current:
                 self._values.clear()
+                self._held = 0
                 self._current = stamp
             if key in self._values:
                 self._values.move_to_end(key)
@@ -58,7 +62,8 @@ class BuildCache:
             with self._lock:  # kept before the lock goes, so that no later caller computes it again
                 if stamp == self._current:
                     self._values[key] = value
-                    while len(self._values) > self._size:
-                        self._values.popitem(last=False)
+                    self._held += self._weight(value)
+                    while self._held > self._capacity and len(self._values) > 1:
+                        self._held -= self._weight(self._values.popitem(last=False)[1])
                 self._computing.pop((stamp, key), None)
         return value

@@ -55,6 +55,8 @@ from .summary import build_summary, choose_concepts
 from .summary_output import cited_works, markdown_bundle, to_docx, to_html
 from .viz_html import network_data, render_page
 
+CACHE_BYTES = 64_000_000
+"""Pages kept per build, by the size of their bodies (see build_cache.py)."""
 REQUEST_SECONDS = 10.0
 """A connection that sends nothing for this long is closed, so idle sockets hold no thread."""
 STYLE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -89,7 +91,7 @@ class Explorer:
 
     def __init__(self, project: Project, store: Store) -> None:
         self.project, self.store = project, store
-        self._cache = BuildCache(self._build_stamp)
+        self._cache = BuildCache(self._build_stamp, CACHE_BYTES, _weight)
         self.endpoint = SparqlEndpoint(project, store)
 
     # -- helpers -----------------------------------------------------------------------
@@ -501,6 +503,11 @@ def _count_table(
         + "".join(body)
         + "</tbody></table>"
     )
+
+
+def _weight(value: object) -> int:
+    """A page weighs its body; the graph and the works, kept beside the pages, count as nothing."""
+    return len(value.body) if isinstance(value, Response) else 0
 
 
 def _work_link(key: str, text: str) -> str:
