@@ -179,3 +179,10 @@ def test_built_turtle_has_no_escaped_slashes_and_loads_alike(built: Project) -> 
     by_rdflib = Graph().parse(data=data, format="turtle")
     assert len(by_oxigraph) > 300
     assert isomorphic(by_rdflib, by_oxigraph)
+
+
+def test_seed_turtle_has_no_escaped_slashes(seed_corpus: Project) -> None:
+    """The seed's cite keys and claim ids are wider than the fixture's: still no escapes."""
+    data = seed_corpus.graph_file.read_bytes()
+    assert data.count(b"<https://w3id.org/partnergraph/id/claim/") > 1_000
+    assert b"\\/" not in data
