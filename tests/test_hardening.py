@@ -249,6 +249,13 @@ def test_quote_unclosed_to_the_end_of_the_file(mini: Project) -> None:
     build_fails(mini, f"{WALLACE} line {line}: malformed YAML")
 
 
+def test_control_character_is_reported_at_its_line(mini: Project) -> None:
+    edit(mini, WALLACE, 'quote: "lack of trust"', 'quote: "lack of \x07trust"')
+    line = line_of(mini, WALLACE, 'quote: "lack of \x07trust')
+    expected = f"{WALLACE} line {line}: malformed YAML: unacceptable character 0x0007"
+    build_fails(mini, expected, "delete the character")
+
+
 def test_claims_written_as_a_mapping(mini: Project) -> None:
     (mini.root / WALLACE).write_text(
         "document: wallace2010\ntext:\n  file: 002_cc4cc6e4e2478cf6.txt\n# claims by id\n\n"

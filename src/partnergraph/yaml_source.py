@@ -196,6 +196,11 @@ def load_yaml(text: str, shown_as: str) -> tuple[Any, list[SourceProblem]]:
         return _parse(text), []
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, text, shown_as)]
+    except yaml.reader.ReaderError as exc:  # a control character: PyYAML gives only its offset
+        line = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"malformed YAML: unacceptable character {code:#06x} ({exc.reason})"
+        return None, [SourceProblem(shown_as, line, message, "delete the character or replace it by a space")]
     except RecursionError:
         return None, [SourceProblem(shown_as, None, "malformed YAML: nested too deeply", "flatten the lists")]
     except yaml.YAMLError as exc:
