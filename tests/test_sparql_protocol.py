@@ -5,6 +5,7 @@ the query's process."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import http.server
 import io
@@ -17,6 +18,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -26,7 +28,7 @@ from click.testing import CliRunner
 from partnergraph import Project, build, open_store
 from partnergraph import sparql_endpoint as endpoint_module
 from partnergraph.cli import main
-from partnergraph.explorer import make_server
+from partnergraph.explorer import ExplorerServer, make_server
 from partnergraph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 
 BARRIERS = "SELECT ?label WHERE { ?c a pg:Barrier ; skos:prefLabel ?label } ORDER BY ?label"
@@ -55,7 +57,8 @@ def bindings(body: bytes) -> list[dict]:
     return json.loads(body)["results"]["bindings"]
 
 
-def serve(project: Project, descriptor: str) -> Iterator[tuple[str, object]]:
+@contextlib.contextmanager
+def serve(project: Project, descriptor: str) -> Iterator[tuple[str, ExplorerServer]]:
     store = open_store(descriptor, project)
     server = make_server(project, store, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -78,19 +81,20 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="module")
-def served(project: Project) -> Iterator[tuple[str, object]]:
+def served(project: Project) -> Iterator[tuple[str, ExplorerServer]]:
     """`serve` over the project's own (Oxigraph) store."""
-    yield from serve(project, project.default_store)
+    with serve(project, project.default_store) as pair:
+        yield pair
 
 
 @pytest.fixture(scope="module")
-def site(served: tuple[str, object]) -> str:
+def site(served: tuple[str, ExplorerServer]) -> str:
     return served[0]
 
 
 @pytest.fixture(scope="module")
 def memory_site(project: Project) -> Iterator[str]:
-    for base, _server in serve(project, "memory:"):
+    with serve(project, "memory:") as (base, _server):
         yield base
 
 
@@ -162,10 +166,10 @@ def test_ask_in_every_results_format(site: str) -> None:
 
 
 def test_tagged_literals_carry_a_language_and_no_datatype(site: str) -> None:
-    status, _, body = get(site, BARRIERS)
+    _, _, body = get(site, BARRIERS)
     label = bindings(body)[0]["label"]
     assert label == {"type": "literal", "value": LABELS[0], "xml:lang": "en"}
-    status, _, body = get(site, 'SELECT ?n ?s WHERE { BIND(42 AS ?n) BIND("plain" AS ?s) }')
+    _, _, body = get(site, 'SELECT ?n ?s WHERE { BIND(42 AS ?n) BIND("plain" AS ?s) }')
     row = bindings(body)[0]
     assert row["n"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer" and "xml:lang" not in row["n"]
 
@@ -227,7 +231,7 @@ def test_from_in_the_query_is_honoured(site: str, memory_site: str, which: str) 
     assert int(bindings(get(base, named_only)[2])[0]["n"]["value"]) == 0
     # The protocol's dataset wins over the query's.
     params = {"query": named_only, "default-graph-uri": str(ASSERTED_GRAPH)}
-    status, _, body = request(base + "/sparql?" + urllib.parse.urlencode(params))
+    _, _, body = request(base + "/sparql?" + urllib.parse.urlencode(params))
     assert int(bindings(body)[0]["n"]["value"]) == expected
 
 
@@ -281,8 +285,19 @@ def test_a_select_whose_literal_has_a_line_starting_create_runs(site: str) -> No
     assert status == 200 and bindings(body)[0]["note"]["value"].startswith("a note\nCreate")
 
 
+def test_queries_too_long_or_too_deep_to_read_are_refused_not_crashed(site: str) -> None:
+    deep = "SELECT * WHERE " + "{ " * 60 + "?s ?p ?o " + "} " * 60
+    status, _, body = get(site, deep)
+    assert status == 403 and b"nested too deeply" in body
+    long = ("SELECT * WHERE { " + "?s ?p ?o . " * 20_000 + "}").encode()
+    status, _, body = request(site + "/sparql", long, **{"Content-Type": "application/sparql-query"})
+    assert status == 403 and b"longer than" in body
+    status, _, body = get(site, "SELECT * WHERE " + "{ " * 20 + "?s ?p ?o " + "} " * 20 + "LIMIT 1")
+    assert status == 200 and len(bindings(body)) == 1
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.hits.append(self.path)
@@ -430,7 +445,7 @@ def test_a_runaway_query_is_stopped_and_the_cpu_is_idle_within_2_s(
 ) -> None:
     monkeypatch.setattr(endpoint_module, "QUERY_SECONDS", 1.0)
     descriptor = project.default_store if which == "oxigraph" else "memory:"
-    for base, server in serve(project, descriptor):
+    with serve(project, descriptor) as (base, server):
         before = _wait_for_workers(server)
         started = time.monotonic()
         status, _, body = get(base, RUNAWAY)
@@ -450,7 +465,7 @@ def test_a_runaway_query_is_stopped_and_the_cpu_is_idle_within_2_s(
 
 def test_two_runaway_queries_do_not_lock_out_later_requests(project: Project, monkeypatch) -> None:
     monkeypatch.setattr(endpoint_module, "QUERY_SECONDS", 1.0)
-    for base, server in serve(project, project.default_store):
+    with serve(project, project.default_store) as (base, server):
         _wait_for_workers(server)
         results: list[int] = []
         runaways = [threading.Thread(target=lambda: results.append(get(base, RUNAWAY)[0])) for _ in range(2)]
@@ -468,8 +483,8 @@ def test_a_catastrophic_regex_on_memory_does_not_stall_pages(project: Project, m
     """On `memory:` rdflib evaluates REGEX in Python, holding the GIL; in a worker process
     it stalls nobody, and is killed at the limit."""
     monkeypatch.setattr(endpoint_module, "QUERY_SECONDS", 2.0)
-    regex = 'SELECT ?x WHERE { BIND("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab" AS ?x) FILTER(REGEX(?x, "^(a+)+$")) }'
-    for base, server in serve(project, "memory:"):
+    regex = 'SELECT ?x WHERE { BIND("%sb" AS ?x) FILTER(REGEX(?x, "^(a+)+$")) }' % ("a" * 42)
+    with serve(project, "memory:") as (base, server):
         _wait_for_workers(server)
         outcome: list[int] = []
         runaway = threading.Thread(target=lambda: outcome.append(get(base, regex)[0]))
@@ -503,7 +518,10 @@ def test_from_is_honoured_on_every_backend(store) -> None:
     asserted = store.triple_count(ASSERTED_GRAPH)
     query = f"SELECT (COUNT(*) AS ?n) FROM <{ASSERTED_GRAPH}> WHERE {{ ?s ?p ?o }}"
     assert int(store.select(query).rows[0][0].value) == asserted
-    named = f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{ASSERTED_GRAPH}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+    named = (
+        f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{ASSERTED_GRAPH}> "
+        "WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
     rows = store.select(named).rows
     assert [(r[0].value, int(r[1].value)) for r in rows] == [(str(ASSERTED_GRAPH), asserted)]
     construct = f"CONSTRUCT {{ ?s ?p ?o }} FROM <{ASSERTED_GRAPH}> WHERE {{ ?s a ?o BIND(<urn:p> AS ?p) }} "
