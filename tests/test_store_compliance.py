@@ -130,6 +130,20 @@ def test_named_query_gives_the_same_terms_in_the_same_order_everywhere(
     assert answers["sparql"] == answers["memory"]
 
 
+def test_joined_labels_are_plain_strings(store: Store, built: Project) -> None:
+    """SPARQL 1.1 joins through CONCAT with a plain separator: a plain literal, whatever
+    the language of the labels; Oxigraph alone would keep @en."""
+    result = run_query(store, find_query("works-supporting-and-contesting", built))
+    plain = "http://www.w3.org/2001/XMLSchema#string"
+    assert result.rows == [
+        (
+            Term("literal", "greasley2008", plain),
+            Term("literal", "Communication", plain),
+            Term("literal", "Communication; Lack of trust; Power imbalance", plain),
+        )
+    ]
+
+
 def _order_keys(algebra: CompValue) -> tuple[list[Variable], list[object]]:
     """The variables that must decide the order (the GROUP BY keys of a grouped query,
     else every projected variable) and the ORDER BY conditions of the outermost query."""
