@@ -526,3 +526,33 @@ def test_from_is_honoured_on_every_backend(store) -> None:
     assert [(r[0].value, int(r[1].value)) for r in rows] == [(str(ASSERTED_GRAPH), asserted)]
     construct = f"CONSTRUCT {{ ?s ?p ?o }} FROM <{ASSERTED_GRAPH}> WHERE {{ ?s a ?o BIND(<urn:p> AS ?p) }} "
     assert store.construct(construct) and all(t[1].value == "urn:p" for t in store.construct(construct))
+
+
+@pytest.fixture(scope="module")
+def remote_site(project: Project, oxigraph_server: str) -> Iterator[str]:
+    """`serve` over a `sparql:` store: a real `oxigraph serve` holding the build."""
+    open_store(f"sparql:{oxigraph_server}").load_build(project.graph_file, project.inferred_file)
+    with serve(project, f"sparql:{oxigraph_server}") as (base, _server):
+        yield base
+
+
+def test_the_endpoint_over_a_sparql_store(remote_site: str, bystander: str, monkeypatch) -> None:
+    """No worker processes there: the query goes to the server, with the same protocol,
+    refusals and datasets, and the HTTP client's timeout as the limit."""
+    status, headers, body = get(remote_site, BARRIERS, Accept="application/sparql-results+xml")
+    assert status == 200 and headers.get_content_type() == "application/sparql-results+xml"
+    labels = [s["label"] for s in ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)]
+    assert labels == [ox.Literal(label, language="en") for label in LABELS]
+    construct = "CONSTRUCT { ?c skos:prefLabel ?label } WHERE { ?c a pg:Barrier ; skos:prefLabel ?label }"
+    status, _, body = get(remote_site, construct, Accept="application/n-triples")
+    assert sorted(t.object.value for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) == LABELS
+    params = {"query": COUNT, "default-graph-uri": "urn:no-such-graph"}
+    _, _, body = request(remote_site + "/sparql?" + urllib.parse.urlencode(params))
+    assert bindings(body)[0]["n"]["value"] == "0"
+    assert get(remote_site, "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")[0] == 403
+    assert get(remote_site, f"SELECT * WHERE {{ SERVICE <{bystander}> {{ ?s ?p ?o }} }}")[0] == 403
+    assert _Recorder.hits == []
+    # A join the server answers in a fraction of a second, so nothing keeps running there.
+    monkeypatch.setattr(endpoint_module, "QUERY_SECONDS", 0.02)
+    status, _, body = get(remote_site, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")
+    assert status == 503 and b"longer than 0.02 s" in body
