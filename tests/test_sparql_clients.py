@@ -15,7 +15,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from partnergraph import Project, build, open_store
+from partnergraph import Project, open_store
 from partnergraph.explorer import make_server
 from partnergraph.namespaces import ASSERTED_GRAPH
 
@@ -30,11 +30,8 @@ CONSTRUCT = (
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from conftest import copy_fixture
-
-    project: Project = copy_fixture(tmp_path_factory.mktemp("clients") / "mini")
-    build(project)
+def endpoint(built: Project) -> Iterator[str]:
+    project = built
     store = open_store(project.default_store, project)
     server = make_server(project, store, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

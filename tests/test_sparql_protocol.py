@@ -25,7 +25,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from partnergraph import Project, build, open_store
+from partnergraph import Project, open_store
 from partnergraph import sparql_endpoint as endpoint_module
 from partnergraph.cli import main
 from partnergraph.explorer import ExplorerServer, make_server
@@ -72,11 +72,8 @@ def serve(project: Project, descriptor: str) -> Iterator[tuple[str, ExplorerServ
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    from conftest import copy_fixture
-
-    built = copy_fixture(tmp_path_factory.mktemp("endpoint") / "mini")
-    build(built)
+def project(built: Project) -> Project:
+    """The session's built mini project: the endpoint only reads it."""
     return built
 
 
