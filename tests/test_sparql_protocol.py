@@ -282,6 +282,11 @@ def test_a_select_whose_literal_has_a_line_starting_create_runs(site: str) -> No
     assert status == 200 and bindings(body)[0]["note"]["value"].startswith("a note\nCreate")
 
 
+def test_malformed_sparql_is_a_400_placed_in_the_text_as_sent(site: str) -> None:
+    status, _, body = get(site, "SELECT ?x\nWHERE { ?x ?y ?z .\n  FILTER( }")
+    assert status == 400 and body.startswith(b"malformed SPARQL at line 3, column")
+
+
 def test_queries_too_long_or_too_deep_to_read_are_refused_not_crashed(site: str) -> None:
     deep = "SELECT * WHERE " + "{ " * 60 + "?s ?p ?o " + "} " * 60
     status, _, body = get(site, deep)

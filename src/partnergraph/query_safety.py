@@ -29,7 +29,7 @@ MAX_QUERY_CHARS = 200_000
 # pyparsing is not thread-safe (RDFLib/rdflib#1282): it learns each parse action's arity on
 # its first call, and twenty first calls at once from the server's threads taught it wrongly
 # for good ("postParse2() missing 1 required positional argument"). One parse at a time.
-_PARSING = threading.Lock()
+PARSING = threading.Lock()
 FORMS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -60,18 +60,20 @@ class QueryShape:
     dataset: QueryDataset | None  # None when the query has no FROM / FROM NAMED
 
 
-def inspect_query(text: str) -> QueryShape:
-    """The query's form and declared dataset; raises `QueryRefused` for what may not run
-    and `QueryError` for what is not SPARQL."""
+def inspect_query(text: str, prologue: str = "") -> QueryShape:
+    """The form and declared dataset of `prologue + text`; raises `QueryRefused` for what
+    may not run and `QueryError` for what is not SPARQL, with the line and column in
+    `text` (the prologue the endpoint adds is not the writer's)."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
     try:
-        with _PARSING:
-            parsed = parseQuery(text)
+        with PARSING:
+            parsed = parseQuery(prologue + text)
     except ParseBaseException as exc:
-        if _is_update(text):
+        if _is_update(prologue + text):
             raise QueryRefused("updates are refused: this endpoint is read-only") from None
-        raise QueryError(f"malformed SPARQL: {exc}") from None
+        line = exc.lineno - prologue.count("\n")
+        raise QueryError(f"malformed SPARQL at line {line}, column {exc.col}: {exc.msg}") from None
     except RecursionError:
         raise QueryRefused("the query is nested too deeply to be read") from None
     prologue, body = parsed[0], parsed[1]
@@ -97,7 +99,7 @@ def declared_dataset(text: str) -> QueryDataset | None:
 
 def _is_update(text: str) -> bool:
     try:
-        with _PARSING:
+        with PARSING:
             parseUpdate(text)
     except (ParseBaseException, RecursionError):
         return False

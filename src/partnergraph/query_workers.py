@@ -136,6 +136,9 @@ class WorkerPool:
         """The job's answer; past `seconds` its worker is killed and `QueryTimeout` raised.
 
         A job waits at most `seconds` for an idle worker, then has `seconds` to run."""
+        with self._lock:
+            if self.failure and not self._all:
+                raise StoreError(self.failure)
         try:
             worker = self._idle.get(timeout=seconds)
         except queue.Empty:

@@ -148,7 +148,7 @@ class SparqlEndpoint:
     def _query(self, text: str, fields: Mapping[str, list[str]], headers: Mapping[str, str]) -> Response:
         declared = sparql_prologue() + text
         try:
-            shape = inspect_query(declared)
+            shape = inspect_query(text, sparql_prologue())
         except QueryRefused as exc:
             return _refused(str(exc))
         except QueryError as exc:

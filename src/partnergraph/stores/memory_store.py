@@ -13,7 +13,7 @@ from rdflib.query import Result
 
 from ..errors import QueryError
 from ..namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
-from ..query_safety import QueryDataset
+from ..query_safety import PARSING, QueryDataset
 from .base import QueryResult, Store, Term, Triple, from_rdflib
 
 # rdflib fetches a FROM graph it does not hold from the file or web address it names;
@@ -39,7 +39,8 @@ class MemoryStore(Store):
         """The build's own datasets are views of the store; any other is rdflib's dataset
         clause (which copies the graphs it names), replacing whatever FROM the query has."""
         try:
-            query = prepareQuery(sparql)
+            with PARSING:  # pyparsing is not safe to call from several threads at once
+                query = prepareQuery(sparql)
             target: Graph = self._dataset
             if dataset == QueryDataset((str(ASSERTED_GRAPH), str(INFERRED_GRAPH))):
                 query.algebra["datasetClause"] = None
