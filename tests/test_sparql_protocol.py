@@ -28,6 +28,7 @@ from click.testing import CliRunner
 from partnergraph import Project, open_store
 from partnergraph import sparql_endpoint as endpoint_module
 from partnergraph.cli import main
+from partnergraph.errors import StoreError
 from partnergraph.explorer import ExplorerServer, make_server
 from partnergraph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 
@@ -558,3 +559,30 @@ def test_the_endpoint_over_a_sparql_store(remote_site: str, bystander: str, monk
     monkeypatch.setattr(endpoint_module, "QUERY_SECONDS", 0.02)
     status, _, body = get(remote_site, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")
     assert status == 503 and b"longer than 0.02 s" in body
+
+
+def test_format_parameter_overrides_accept_for_forms_and_links(site: str) -> None:
+    """The /query page's form posts format=csv; a link cannot set Accept."""
+    url = site + "/sparql?" + urllib.parse.urlencode({"query": BARRIERS, "format": "tsv"})
+    status, headers, body = request(url, Accept="application/sparql-results+json")
+    assert status == 200 and headers.get_content_type() == "text/tab-separated-values"
+    assert body.decode().splitlines()[0] == "?label"
+    construct = {"query": "CONSTRUCT WHERE { ?s a pg:Barrier }", "format": "csv"}
+    assert request(site + "/sparql?" + urllib.parse.urlencode(construct))[0] == 406
+
+
+def test_workers_that_cannot_open_the_store_say_so_at_once(project: Project, tmp_path: Path) -> None:
+    from partnergraph.query_workers import WorkerPool
+    from partnergraph.sparql_results import Job
+
+    pool = WorkerPool(f"oxigraph:{tmp_path / 'no-store'}", project)
+    try:
+        deadline = time.monotonic() + 30
+        while (pool.failure is None or pool.pids()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="no Oxigraph store"):
+            pool.run(Job(COUNT, "SELECT", None, "text/csv", 10), 5.0)
+        assert time.monotonic() - started < 1 and pool.pids() == []
+    finally:
+        pool.close()

@@ -125,6 +125,7 @@ class WorkerPool:
             self.failure = str(message or "a query worker did not start")
             self._retire(worker)
             return
+        self.failure = None
         self._idle.put(worker)
 
     def _retire(self, worker: _Worker) -> None:
@@ -136,9 +137,8 @@ class WorkerPool:
         """The job's answer; past `seconds` its worker is killed and `QueryTimeout` raised.
 
         A job waits at most `seconds` for an idle worker, then has `seconds` to run."""
-        with self._lock:
-            if self.failure and not self._all:
-                raise StoreError(self.failure)
+        if self.failure and self._idle.empty():  # the last worker to start could not open the store
+            raise StoreError(self.failure)
         try:
             worker = self._idle.get(timeout=seconds)
         except queue.Empty:
