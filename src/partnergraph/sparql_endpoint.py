@@ -182,7 +182,7 @@ class SparqlEndpoint:
         extra = [("Vary", "Accept")]
         if reply.truncated:
             note = f"<{self._url(headers)}#{CAP_NOTE}>"
-            extra.append(("Link", f'{note}; rel="{RELATION}"; title="results cut at {RESULT_CAP} rows"'))
+            extra.append(("Link", f'{note}; rel="{RELATION}"; title="cut at {RESULT_CAP} rows or triples"'))
         return Response(HTTPStatus.OK, reply.body, media_type_header(media), headers=tuple(extra))
 
     def _run(self, job: Job) -> Answer:
