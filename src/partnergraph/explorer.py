@@ -644,7 +644,10 @@ class ExplorerServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.explorer.endpoint.close()
+        # socketserver calls this too when binding fails, before `explorer` is set.
+        explorer = getattr(self, "explorer", None)
+        if explorer is not None:
+            explorer.endpoint.close()
 
 
 def make_server(
@@ -656,6 +659,10 @@ def make_server(
         "wildcard": host in ("", "0.0.0.0", "::"),
         "timeout": REQUEST_SECONDS,
     }
-    server = ExplorerServer((host, port), type("BoundHandler", (Handler,), bound))
+    try:
+        server = ExplorerServer((host, port), type("BoundHandler", (Handler,), bound))
+    except BaseException:
+        bound["explorer"].endpoint.close()  # a busy port must not leave query workers behind
+        raise
     server.explorer = bound["explorer"]
     return server

@@ -45,17 +45,20 @@ def serve_queries(descriptor: str, root: str) -> None:
     sys.stdout = sys.stderr  # nothing but replies may reach the server's pipe
     jobs = sys.stdin.buffer
     try:
-        store = open_store(descriptor, Project.locate(root))
-    except Exception as exc:  # reported to the server, which says it on every request
-        _send(replies, f"cannot open {descriptor} in a query worker: {exc}")
-        return
-    _send(replies, READY)
-    while True:
         try:
-            job = pickle.load(jobs)
-        except EOFError:
+            store = open_store(descriptor, Project.locate(root))
+        except Exception as exc:  # reported to the server, which says it on every request
+            _send(replies, f"cannot open {descriptor} in a query worker: {exc}")
             return
-        _send(replies, answer(store, job))
+        _send(replies, READY)
+        while True:
+            try:
+                job = pickle.load(jobs)
+            except EOFError:
+                return
+            _send(replies, answer(store, job))
+    except BrokenPipeError:
+        return  # the server is gone (it stopped, or never bound its port): nothing to answer
 
 
 def _send(stream: IO[bytes], message: object) -> None:
