@@ -468,4 +468,61 @@ def reason(obj: Context) -> None:
     click.echo("\n".join(report.lines()))
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key", required=True, help="Cite key for the new reviewed document, e.g. smith2021review.")
+@click.pass_obj
+@reports_errors
+def ingest(obj: Context, file: Path, key: str) -> None:
+    """Read a new reviewed document (.txt, .md, .html, .pdf): store its text, add its
+    references to the bibliography and write draft claims for `review`."""
+    from .ingest import ingest as ingest_document
+
+    report = ingest_document(obj.project, file, key)
+    click.echo("\n".join(report.lines(obj.project)))
+
+
+@main.command()
+@click.argument("key")
+@click.option("--accept-top", is_flag=True, help="Accept every pending draft's first candidate (scripts).")
+@click.pass_obj
+@reports_errors
+def review(obj: Context, key: str, accept_top: bool) -> None:
+    """Accept, change, merge or reject the draft claims of an ingested document."""
+    from .corpus import load_corpus
+    from .drafts import CONVENTIONS, Review, apply_answer, describe
+    from .errors import SourceProblem
+
+    session = Review(obj.project, key)
+    concepts = load_corpus(obj.project, list[SourceProblem]()).concepts
+    labels = {c.slug: c.label for c in concepts}
+    pending = session.pending
+    if not accept_top:
+        click.echo(CONVENTIONS)
+    for index, draft in enumerate(pending, 1):
+        if accept_top:
+            if draft.options:
+                apply_answer(session, draft, "1", set(labels))
+            continue
+        click.echo(f"\n({index}/{len(pending)}) " + "\n".join(describe(draft, labels)))
+        while True:
+            answer = click.prompt("decision", default="1", show_default=True).strip().lower()
+            if answer == "q":
+                break
+            typed = click.prompt("concept slug").strip() if answer == "s" else ""
+            try:
+                click.echo("  " + apply_answer(session, draft, answer, set(labels), typed))
+                break
+            except PartnergraphError as exc:
+                click.echo(f"  {exc}")
+        if answer == "q":
+            break
+    path = session.finish()
+    written = len(session.new)
+    click.echo(
+        f"{written} claim(s) written to {obj.project.relative(path)}; "
+        f"{len(session.decided)} of {len(pending)} pending drafts decided"
+    )
+
+
 accept_global_options(main)

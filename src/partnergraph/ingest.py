@@ -1,0 +1,285 @@
+"""`partnergraph ingest FILE --key KEY`: the mechanical part of adding a reviewed document.
+
+The tool reads; the curator decides. Ingest stores the text (so every quote can be
+verified against it), a stub bibliography entry that states only what the text shows,
+the works of its reference list (a work already in the bibliography is reused, so no
+work is counted twice), and drafts of the claims for `review`. It writes nothing into
+`corpus/documents/`, so the graph does not change until a curator accepts a draft.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .bibexport import export_bibtex
+from .bibliography import Work, load_bibliography
+from .build import write_atomically
+from .corpus import Origin, load_corpus
+from .drafts import Draft, DraftsFile, Option, document_file, drafts_file, fold, write_drafts
+from .errors import PartnergraphError, SourceProblem
+from .project import Project
+from .text_extraction import extract_text
+
+if TYPE_CHECKING:
+    from .citation_finder import FoundCitation
+    from .reference_parser import ParsedReference
+
+INGESTED_BIB = "ingested.bib"
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+_BRACES = re.compile(r"[{}]")
+_UNSTATED_STUB = ("author", "year", "publisher")
+
+
+@dataclass
+class IngestReport:
+    key: str
+    text_path: Path
+    characters: int
+    citations: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    references: int = 0
+    reused: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    unresolved: list[int] = field(default_factory=list)
+    drafts: int = 0
+    drafts_path: Path | None = None
+
+    def lines(self, project: Project) -> list[str]:
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items())) or "none"
+        out = [
+            f"text: {project.relative(self.text_path)} ({self.characters:,} characters)",
+            f"citations: {self.citations} ({kinds})",
+            f"references: {self.references} read; {len(self.reused)} already in the bibliography "
+            f"({', '.join(self.reused) or 'none'}), {len(self.added)} added to bibliography/{INGESTED_BIB}",
+        ]
+        if self.unresolved:
+            numbers = ", ".join(str(n) for n in self.unresolved)
+            out.append(f"unresolved endnotes (placeholder works): {numbers}")
+        out.append(f"drafts: {self.drafts} claims in {project.relative(self.drafts_path or Path())}")
+        out.append(f"next: partnergraph review {self.key}")
+        return out
+
+
+def first_heading(text: str) -> str | None:
+    match = _HEADING.search(text)
+    return match.group(1).strip() if match else None
+
+
+def _bib_value(value: str) -> str:
+    """Text read from a document, made safe as a BibTeX value (braces would unbalance it)."""
+    return _BRACES.sub("", fold(value))
+
+
+def _work(key: str, entry_type: str, fields: dict[str, str]) -> Work:
+    values = {name: _bib_value(value) for name, value in fields.items() if value}
+    return Work(key, entry_type, values, Origin(f"bibliography/{INGESTED_BIB}", 0), values)
+
+
+def stub_entry(key: str, text: str) -> Work:
+    """Only the title can be read from a text with confidence, and only from its heading;
+    the rest is listed as unstated for the curator to supply, never guessed."""
+    title = first_heading(text)
+    fields = {"title": title or "", "pg-supplied": "title" if title else ""}
+    fields["pg-unstated"] = ", ".join(_UNSTATED_STUB if title else ("title", *_UNSTATED_STUB))
+    fields["note"] = f"Stub written by partnergraph ingest {__version__}; complete it from the document."
+    return _work(key, "misc", fields)
+
+
+def reference_entry(ref: ParsedReference, key: str) -> Work:
+    fields = {
+        "author": " and ".join(ref.authors),
+        "year": ref.year or "",
+        "title": ref.title or "",
+        "journal"
+        if ref.entry_type == "article"
+        else "booktitle"
+        if ref.container
+        else "journal": ref.container or "",
+        "volume": ref.volume or "",
+        "number": ref.issue or "",
+        "pages": ref.pages or "",
+        "doi": ref.doi or "",
+        "url": ref.url or "",
+        "publisher": getattr(ref, "publisher", None) or "",
+        "address": getattr(ref, "place", None) or "",
+    }
+    if ref.number is not None:
+        fields["pg-endnote"] = str(ref.number)
+    return _work(key, ref.entry_type or "misc", fields)
+
+
+def placeholder_entry(document: str, number: int, raw: str) -> Work:
+    """An endnote whose reference cannot be read still names one work of its own, so two
+    such endnotes are never counted as one work (nor as the reviewed document)."""
+    fields = {
+        "pg-endnote": str(number),
+        "pg-unresolved": "true",
+        "note": f"Endnote {number} of {document}, not identified: {raw[:200]}",
+    }
+    return _work(f"{document}-note{number}", "misc", fields)
+
+
+def _readable(ref: ParsedReference) -> bool:
+    return bool(ref.authors and (ref.year or ref.title))
+
+
+def resolve_references(
+    document: str, refs: list[ParsedReference], works: list[Work]
+) -> tuple[dict[int, str], dict[tuple[str, str], str], list[Work], list[str], list[int]]:
+    """Each reference as a cite key: the known work it matches, else a new entry.
+
+    Returns the keys by endnote number and by (first surname, year), the new entries, the
+    reused keys and the numbers left unresolved."""
+    from .reference_parser import bibtex_key, match_work
+
+    taken = {w.key for w in works} | {v for w in works for v in w.variant_keys} | {document}
+    by_number: dict[int, str] = {}
+    by_name: dict[tuple[str, str], str] = {}
+    added: list[Work] = []
+    reused: list[str] = []
+    unresolved: list[int] = []
+    for ref in refs:
+        if not _readable(ref):
+            if ref.number is not None:
+                placeholder = placeholder_entry(document, ref.number, ref.raw)
+                added.append(placeholder)
+                taken.add(placeholder.key)
+                by_number[ref.number] = placeholder.key
+                unresolved.append(ref.number)
+            continue
+        known = match_work(ref, works)
+        if known is not None:
+            key = known.key
+            reused.append(key)
+        else:
+            key = bibtex_key(ref, taken)
+            taken.add(key)
+            added.append(reference_entry(ref, key))
+        if ref.number is not None:
+            by_number[ref.number] = key
+        if ref.authors and ref.year:
+            by_name.setdefault((surname(ref.authors[0]), ref.year), key)
+    return by_number, by_name, added, reused, unresolved
+
+
+def surname(author: str) -> str:
+    name = author.split(",")[0] if "," in author else (author.split() or [""])[-1]
+    return fold(name).lower()
+
+
+def citation_keys(
+    citation: FoundCitation,
+    by_number: dict[int, str],
+    by_name: dict[tuple[str, str], str],
+    works: list[Work],
+) -> list[str]:
+    """The cite keys a citation stands for: endnotes by number; author–year by the
+    document's own reference list first, then the bibliography's keys and spellings."""
+    if citation.numbers:
+        return [by_number[n] for n in citation.numbers if n in by_number]
+    if citation.surnames and citation.year:
+        key = by_name.get((citation.surnames[0].lower(), citation.year))
+        if key:
+            return [key]
+    known = {w.key for w in works} | {v for w in works for v in w.variant_keys}
+    canonical = {v: w.key for w in works for v in w.variant_keys}
+    for candidate in getattr(citation, "keys", ()):
+        if candidate in known:
+            return [canonical.get(candidate, candidate)]
+    return []
+
+
+def _refuse_existing(project: Project, key: str, works: list[Work]) -> None:
+    if any(w.key == key or key in w.variant_keys for w in works):
+        raise PartnergraphError(f"'{key}' is already a work of the bibliography; choose another --key")
+    for path in (
+        drafts_file(project, key),
+        document_file(project, key),
+        project.root / "texts" / f"{key}.txt",
+    ):
+        if path.exists():
+            raise PartnergraphError(f"{project.relative(path)} exists already; choose another --key")
+
+
+def append_bib(project: Project, works: list[Work]) -> None:
+    path = project.bibliography_dir / INGESTED_BIB
+    before = path.read_text(encoding="utf-8") if path.is_file() else (
+        "% Works added by `partnergraph ingest`: check each against its source.\n"
+    )  # fmt: skip
+    write_atomically(path, (before.rstrip("\n") + "\n\n" + export_bibtex(works)).encode("utf-8"))
+
+
+def ingest(project: Project, source: Path, key: str) -> IngestReport:
+    from .bibliography import CITE_KEY
+    from .citation_finder import find_citations
+    from .drafting import ConceptMatcher, propose_kind, propose_polarity, sentences
+    from .reference_parser import find_references
+
+    if not CITE_KEY.fullmatch(key) or "/" in key:
+        raise PartnergraphError(f"--key '{key}' cannot be a cite key (no spaces or any of <>\"{{}}|^`\\#?/%)")
+    problems: list[SourceProblem] = []
+    works = load_bibliography(project, problems)
+    corpus = load_corpus(project, problems)
+    if problems:
+        raise PartnergraphError(
+            f"the project has errors ({problems[0]}); run partnergraph build and fix them"
+        )
+    _refuse_existing(project, key, works)
+    text = extract_text(source)
+    text_path = project.root / "texts" / f"{key}.txt"
+    text_path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    write_atomically(text_path, data)
+    report = IngestReport(key, text_path, len(text))
+
+    refs = find_references(text)
+    body_end = min((r.start for r in refs), default=len(text))
+    by_number, by_name, added, reused, unresolved = resolve_references(key, refs, works)
+    report.references, report.reused, report.unresolved = len(refs), sorted(set(reused)), unresolved
+    citations = [c for c in find_citations(text) if c.start < body_end]
+    report.citations = len(citations)
+    for c in citations:
+        report.by_kind[c.kind] = report.by_kind.get(c.kind, 0) + 1
+
+    classes = {c.slug: c.cls for c in corpus.concepts}
+    matcher = ConceptMatcher(list(corpus.concepts))
+    drafts: list[Draft] = []
+    for sentence in sentences(text):
+        if sentence.start >= body_end:
+            break
+        ranked = matcher.rank(sentence.text, 3)
+        if not ranked:
+            continue
+        asserted: list[str] = []
+        for c in citations:
+            if sentence.start <= c.start < sentence.end:
+                asserted += [k for k in citation_keys(c, by_number, by_name, works) if k not in asserted]
+        options = tuple(
+            Option(r.slug, r.score, tuple(r.matched), propose_polarity(sentence.text, classes[r.slug]))
+            for r in ranked
+        )
+        drafts.append(
+            Draft(
+                f"d{len(drafts) + 1:03d}",
+                sentence.start,
+                sentence.end,
+                fold(sentence.text),
+                sentence.section,
+                options,
+                propose_kind(sentence.text),
+                tuple(asserted),
+            )
+        )
+    append_bib(project, [stub_entry(key, text), *added])
+    report.added = [w.key for w in added]
+    sha = hashlib.sha256(data).hexdigest()
+    made_by = f"partnergraph ingest {__version__}"
+    path = drafts_file(project, key)
+    write_drafts(path, DraftsFile(key, text_path.name, sha, made_by, tuple(drafts), tuple(report.added)))
+    report.drafts, report.drafts_path = len(drafts), path
+    return report

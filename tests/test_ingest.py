@@ -1,0 +1,170 @@
+"""`ingest` and `review`: a new document goes from text to claims the build accepts.
+
+The end-to-end tests run on a copy of the seed project with the synthetic review of
+tests/fixtures/ingest (invented findings; it cites works of the seed bibliography and
+works that are not in it, by author and year and by endnote number).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from partnergraph import Project, build
+from partnergraph.bibliography import load_bibliography
+from partnergraph.citation_finder import FoundCitation
+from partnergraph.cli import main
+from partnergraph.corpus import load_corpus
+from partnergraph.drafts import Review, apply_answer, drafts_file, fold, read_drafts
+from partnergraph.errors import PartnergraphError
+from partnergraph.ingest import citation_keys, ingest, resolve_references
+from partnergraph.reference_parser import ParsedReference
+from partnergraph.text_extraction import extract_text, html_text
+from partnergraph.verify import verify_quotes
+
+REPO = Path(__file__).parent.parent
+SYNTHETIC = Path(__file__).parent / "fixtures" / "ingest" / "synthetic-review.md"
+KEY = "synthetic2026review"
+
+
+def seed_copy(root: Path) -> Project:
+    for part in ("ontology", "corpus", "bibliography", "queries"):
+        shutil.copytree(REPO / part, root / part)
+    return Project.locate(root)
+
+
+@pytest.fixture
+def ingested(tmp_path: Path) -> Project:
+    project = seed_copy(tmp_path / "project")
+    ingest(project, SYNTHETIC, KEY)
+    return project
+
+
+def test_html_keeps_headings_as_lines_and_drops_scripts(tmp_path: Path) -> None:
+    page = tmp_path / "review.html"
+    page.write_text(
+        "<html><head><title>t</title><script>var x = 1;</script></head><body>"
+        "<h2>2 Barriers</h2><p>A lack of <b>trust</b> hindered &amp; slowed the work.</p></body></html>"
+    )
+    text = extract_text(page)
+    assert "## 2 Barriers\n" in text
+    assert "A lack of trust hindered & slowed the work." in text
+    assert "var x" not in text and "<" not in html_text("<p>a</p>")
+
+
+def test_a_pdf_without_pdftotext_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pdf = tmp_path / "review.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(PartnergraphError, match="poppler-utils"):
+        extract_text(pdf)
+
+
+def test_an_unknown_kind_of_file_is_refused(tmp_path: Path) -> None:
+    odd = tmp_path / "review.docx"
+    odd.write_bytes(b"PK\x03\x04")
+    with pytest.raises(PartnergraphError, match=r"cannot read a '\.docx' file"):
+        extract_text(odd)
+
+
+def test_ingest_stores_the_text_a_stub_entry_and_exact_drafts(ingested: Project) -> None:
+    text_path = ingested.root / "texts" / f"{KEY}.txt"
+    text = text_path.read_text(encoding="utf-8")
+    drafts = read_drafts(drafts_file(ingested, KEY))
+    assert drafts.text_sha256 == hashlib.sha256(text_path.read_bytes()).hexdigest()
+    assert drafts.drafts, "no drafts from a review full of findings"
+    for draft in drafts.drafts:
+        assert draft.quote == fold(text[draft.start : draft.end])
+        assert 1 <= len(draft.options) <= 3
+    stub = next(w for w in load_bibliography(ingested, []) if w.key == KEY)
+    assert (
+        stub.get("title")
+        == "Working Together Locally: A Synthetic Review of Public and Third Sector Partnerships"
+    )
+    assert stub.get("author") is None and stub.get("year") is None
+    assert {"author", "year"} <= set(stub.get("pg-unstated").split(", "))
+    trust = next(d for d in drafts.drafts if d.quote.startswith("Trust between partners"))
+    assert set(trust.asserted_by) == {"mattessich2001", "huxham2005"}, "known works must be reused"
+    lack = next(d for d in drafts.drafts if d.quote.startswith("A lack of trust"))
+    assert lack.options[0].concept == "lack-of-trust" and lack.options[0].polarity == "hinders"
+
+
+def test_drafts_do_not_enter_the_graph(ingested: Project) -> None:
+    problems: list = []
+    corpus = load_corpus(ingested, problems)
+    assert not problems
+    assert KEY not in {d.document for d in corpus.documents}
+
+
+def test_ingest_refuses_a_key_in_use(ingested: Project) -> None:
+    with pytest.raises(PartnergraphError, match="already"):
+        ingest(ingested, SYNTHETIC, KEY)
+    with pytest.raises(PartnergraphError, match="already a work"):
+        ingest(ingested, SYNTHETIC, "wallace2010")
+
+
+def _ref(number: int, raw: str, authors: tuple[str, ...] = (), year: str | None = None) -> ParsedReference:
+    return ParsedReference(
+        0, len(raw), raw, number, authors, year, None, None, None, None, None, None, None, "misc"
+    )
+
+
+def test_two_unreadable_endnotes_are_two_placeholder_works() -> None:
+    refs = [_ref(5, "[5] Interviews, 2020."), _ref(6, "[6]")]
+    by_number, _, added, _, unresolved = resolve_references(KEY, refs, [])
+    assert unresolved == [5, 6]
+    assert len({w.key for w in added}) == 2
+    assert all(w.get("pg-unresolved") == "true" for w in added)
+    assert [w.get("pg-endnote") for w in added] == ["5", "6"]
+    cite = FoundCitation("numbered", 0, 5, "[5-6]", (), None, False, (5, 6), False)
+    assert len(set(citation_keys(cite, by_number, {}, []))) == 2
+
+
+def test_review_picks_several_rejects_merges_and_resumes(ingested: Project) -> None:
+    session = Review(ingested, KEY)
+    first, second, third = session.pending[:3]
+    slugs = {c.slug for c in load_corpus(ingested, []).concepts}
+    with pytest.raises(PartnergraphError, match="not a concept slug"):
+        apply_answer(session, first, "s", slugs, typed="no-such-concept")
+    assert apply_answer(session, first, "1,2", slugs).count("c0") == 2
+    assert apply_answer(session, second, "m", slugs) == "merged into c002"
+    assert apply_answer(session, third, "r", slugs) == "rejected"
+    session.finish()
+    doc = yaml.safe_load((ingested.documents_dir / f"{KEY}.yaml").read_text())
+    claims = doc["claims"]
+    assert [c["concept"] for c in claims] == [first.options[0].concept, first.options[1].concept]
+    assert claims[1]["quote"].startswith(first.quote[:30]) and claims[1]["quote"].endswith(second.quote[-30:])
+    assert len(Review(ingested, KEY).pending) == len(read_drafts(drafts_file(ingested, KEY)).drafts) - 3
+
+
+def test_review_in_the_terminal_explains_the_barrier_convention(ingested: Project) -> None:
+    result = CliRunner().invoke(main, ["--project", str(ingested.root), "review", KEY], input="2\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "BARRIER counterpart" in result.output and "never as the factor" in result.output
+    assert "1 claim(s) written" in result.output
+
+
+def test_ingest_review_build_evidence_verify(tmp_path: Path) -> None:
+    project = seed_copy(tmp_path / "project")
+    runner = CliRunner()
+    where = ["--project", str(project.root)]
+    done = runner.invoke(main, [*where, "ingest", str(SYNTHETIC), "--key", KEY])
+    assert done.exit_code == 0, done.output
+    assert "next: partnergraph review" in done.output
+    done = runner.invoke(main, [*where, "review", KEY, "--accept-top"])
+    assert done.exit_code == 0, done.output
+    build(project)
+    done = runner.invoke(main, [*where, "evidence", "lack-of-trust"])
+    assert done.exit_code == 0, done.output
+    assert "A lack of trust between council officers" in " ".join(done.output.split())
+    assert "Working Together Locally" in done.output
+    report = verify_quotes(project, project.root / "texts")
+    assert report.checked[KEY] > 0
+    assert not [m for m in report.misses if m.document == KEY]
