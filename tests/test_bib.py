@@ -171,3 +171,18 @@ def test_et_al_is_recorded_as_pandoc_records_it(tmp_path: Path) -> None:
     by_pandoc = {item["id"]: item["author"] for item in json.loads(pandoc.stdout)}
     assert csl_names("Lewicki and others") == by_pandoc["a"]
     assert csl_names("Cairns, B. and Harris, J. and others") == by_pandoc["b"]
+
+
+def test_check_one_document_sees_only_its_works(mini: Project) -> None:
+    bib = mini.root / "bibliography/works.bib"
+    text = bib.read_text()
+    start = text.index("@misc{jones2010,")
+    entry = text[start : text.index("\n}", start) + 2]
+    bib.write_text(text.replace(entry, "@article{jones2010,\n  author = {Jones, A.},\n  year = {2010},\n}"))
+    code, out = run(mini, "bib", "check", "--document", "wallace2010")
+    assert code == 0, out
+    assert "jones2010" not in out and "never cited:" not in out
+    assert out.splitlines()[-1].startswith("5 works: 0 never cited, 1 minimal")
+    code, out = run(mini, "bib", "check", "--document", "tsrc-review")
+    assert code == 1
+    assert "'jones2010' (@article) lacks title, journal" in out

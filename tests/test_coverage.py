@@ -30,15 +30,15 @@ from test_verify import write_texts
     ],
 )
 def test_citations_found_with_their_keys(text: str, first_keys: list[str]) -> None:
-    assert [c.candidates[0] for c in find_citations(text)] == first_keys
+    assert [c.keys[0] for c in find_citations(text)] == first_keys
 
 
 def test_two_authors_then_first_author_then_sentence_openers_dropped() -> None:
     (citation,) = find_citations("See Huxham and Vangen (1996)")
-    assert citation.candidates[0] == "huxhamvangen1996"
-    assert citation.candidates[-1] == "huxham1996"
+    assert citation.keys[0] == "huxhamvangen1996"
+    assert citation.keys[-1] == "huxham1996"
     (corporate,) = find_citations("(Improvement and Development Agency, 2009a)")
-    assert "improvementanddevelopmentagency2009a" in corporate.candidates
+    assert "improvementanddevelopmentagency2009a" in corporate.keys
 
 
 def test_key_stem_is_ascii_letters() -> None:
@@ -67,3 +67,50 @@ def test_coverage_reports_unused_and_unmatched_citations(mini: Project, tmp_path
     assert "no bibliography entry matches: «Nobody, 1999» ×1" in wallace
     strict = CliRunner().invoke(main, [*args, "--strict"])
     assert strict.exit_code == 1
+
+
+def run_coverage(project: Project, texts: Path, *extra: str) -> tuple[int, str]:
+    args = ["--project", str(project.root), "coverage", "--texts", str(texts), *extra]
+    result = CliRunner().invoke(main, args)
+    return result.exit_code, result.output
+
+
+def test_numbered_citations_are_seen_and_strict_fails_without_a_reference_list(
+    mini: Project, tmp_path: Path
+) -> None:
+    paths = write_texts(mini, tmp_path / "texts")
+    with paths["wallace2010"].open("a", encoding="utf-8") as text:
+        text.write("Trust takes time [35]; power is unequal [54,55,56] and [3-5].\n")
+    code, out = run_coverage(mini, tmp_path / "texts")
+    assert code == 0, out
+    wallace = out[out.index("wallace2010:") :]
+    assert "  3 numbered citations, no reference list read: they cannot be matched" in wallace
+    code, out = run_coverage(mini, tmp_path / "texts", "--strict")
+    assert code == 1, out
+
+
+def test_note_markers_pass_strict_only_when_their_notes_are_in_the_text(
+    mini: Project, tmp_path: Path
+) -> None:
+    paths = write_texts(mini, tmp_path / "texts")
+    with paths["wallace2010"].open("a", encoding="utf-8") as text:
+        text.write("measures are not SMART¹ and the OTS² says so.\n\n¹ SMART is a term for targets.\n")
+    code, out = run_coverage(mini, tmp_path / "texts", "--strict")
+    assert code == 1, out
+    assert "  2 note markers, 1 with their note in the text; no note text for 2" in out
+    with paths["wallace2010"].open("a", encoding="utf-8") as text:
+        text.write("² The Office of the Third Sector.\n")
+    code, out = run_coverage(mini, tmp_path / "texts", "--strict")
+    assert code == 0, out
+    assert "  2 note markers, 2 with their note in the text" in out
+
+
+def test_one_document_is_covered_without_the_others_texts(mini: Project, tmp_path: Path) -> None:
+    paths = write_texts(mini, tmp_path / "texts")
+    paths["tsrc-review"].unlink()
+    code, out = run_coverage(mini, tmp_path / "texts", "--document", "wallace2010")
+    assert code == 0, out
+    assert "wallace2010:" in out and "tsrc-review" not in out
+    code, out = run_coverage(mini, tmp_path / "texts", "--document", "nosuch")
+    assert code != 0
+    assert "no reviewed document 'nosuch' in the corpus (reviewed: tsrc-review, wallace2010)" in out

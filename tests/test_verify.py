@@ -65,3 +65,37 @@ def test_missing_text_fails(mini: Project, tmp_path: Path) -> None:
     code, out = run_verify(mini, tmp_path / "texts")
     assert code == 1
     assert "tsrc-review: no text found to check its quotes against" in out
+
+
+def test_one_document_is_verified_without_the_others_texts(mini: Project, tmp_path: Path) -> None:
+    paths = write_texts(mini, tmp_path / "texts")
+    paths["tsrc-review"].unlink()
+    result = CliRunner().invoke(
+        main,
+        [
+            "--project",
+            str(mini.root),
+            "verify",
+            "--texts",
+            str(tmp_path / "texts"),
+            "--document",
+            "wallace2010",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "6 of 6 quotes verified in 1 document text(s)"
+    paths["wallace2010"].write_text("Nothing of it.\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "--project",
+            str(mini.root),
+            "verify",
+            "--texts",
+            str(tmp_path / "texts"),
+            "--document",
+            "wallace2010",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "0 of 6 quotes verified" in result.output

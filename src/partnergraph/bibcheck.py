@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from .bibliography import Work, split_list
 from .build import Sources
-from .citations import key_stem
+from .citation_finder import key_stem
 from .errors import SourceProblem
 from .references import check_references, cited_keys
+from .verify import chosen_documents
 
 REQUIRED = {
     "article": ("author", "title", "journal", "year"),
@@ -123,14 +124,27 @@ class BibReport:
         return out
 
 
-def check_bibliography(sources: Sources) -> BibReport:
-    """`sources` must load (its references resolve); this reports the softer problems."""
+def check_bibliography(sources: Sources, document: str | None = None) -> BibReport:
+    """`sources` must load (its references resolve); this reports the softer problems.
+
+    With `document`, only the works that document's claims cite (and the document
+    itself) are checked: "never cited" says nothing about one document, so it is left
+    out, and a duplicate pair is kept when either of its works is the document's.
+    """
     works = sources.works
     cited = cited_keys(sources.corpus)
+    unresolved = check_references(sources.corpus, works)
+    duplicates = probable_duplicates(works)
+    uncited = [w for w in works if w.key not in cited]
+    if document is not None:
+        doc = chosen_documents(sources, document)[0]
+        own = {doc.document} | {k for c in doc.claims for k in (*(c.asserted_by or ()), *c.via)}
+        works = [w for w in works if w.key in own]
+        unresolved = [p for p in unresolved if p.path == doc.origin.path]
+        duplicates = [(a, b, why) for a, b, why in duplicates if a.key in own or b.key in own]
+        uncited = []
     report = BibReport(works=len(works), minimal=sum(w.minimal for w in works))
-    report.unresolved = check_references(sources.corpus, works)
-    report.uncited = [w for w in works if w.key not in cited]
-    report.duplicates = probable_duplicates(works)
+    report.unresolved, report.duplicates, report.uncited = unresolved, duplicates, uncited
     for w in works:
         if w.minimal:
             continue

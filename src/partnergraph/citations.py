@@ -1,141 +1,30 @@
 """`partnergraph coverage --texts DIR`: are all a document's citations in the graph?
 
-Annotation by hand misses things. This finds the author-year citations in a reviewed
-document's text ("Cairns et al, 2006: 24", "Huxham and Vangen (2000)", "Mattessich
-et al's (2001)") and compares them with the works the document's claims assert or
-cite via, so a curator sees which citations no claim uses yet and which match no
-bibliography entry at all.
+Annotation by hand misses things. This takes the citations `citation_finder` finds in
+a reviewed document's text and compares the author-year ones with the works the
+document's claims assert or cite via, so a curator sees which citations no claim uses
+yet and which match no bibliography entry at all.
 
 Matching goes through the cite-key convention of the bibliography: the first
 author's surname in lowercase ASCII letters, the year and its letter (`cairns2006`,
 `charitiescommission2009a`), looked up among entry keys and their `ids` variants —
-so a misspelling is matched when the bibliography records it. Numbered footnotes are
-not author-year citations and are not found; the report says what it looked for.
+so a misspelling is matched when the bibliography records it. Numbered citations and
+note markers carry no name to match: they are counted, resolved through the text's
+reference list when one can be read, and otherwise reported as citations the tool
+cannot read, so a text cited only by number never passes as "0 citations".
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bibliography import Work
+from .citation_finder import FoundCitation, find_citations, key_stem, note_bodies
 from .project import Project
-from .verify import document_texts, fold
+from .verify import document_texts
 
-_WORD = r"[A-Z][\w'’\-]*"
-_NAME = rf"{_WORD}(?:\s+(?:of|for|and\s+Local|de|van|von)?\s*{_WORD})*"
-_AUTHORS = rf"{_NAME}(?:\s*(?:,\s*(?:&|and\b)?|&|\band\b)\s*{_NAME})*(?:\s+et\.?\s+al\.?)?"
-_CITATION = re.compile(
-    rf"(?P<authors>{_AUTHORS})(?:['’]s)?\s*,?\s*\(?\s*(?P<year>(?:19|20)\d\d[a-z]?)\b(?!\s*[-–]\s*\d)"
-)
-# Capitalised words that open sentences or name months, never an author.
-_NOT_AUTHORS = {
-    "see",
-    "in",
-    "as",
-    "for",
-    "the",
-    "also",
-    "and",
-    "by",
-    "from",
-    "since",
-    "during",
-    "between",
-    "until",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "spring",
-    "summer",
-    "autumn",
-    "winter",
-    "table",
-    "figure",
-    "appendix",
-    "chapter",
-    "section",
-    "page",
-    "year",
-    "years",
-    "act",
-    "however",
-    "this",
-    "these",
-    "although",
-    "both",
-    "conversely",
-    "furthermore",
-    "moreover",
-    "therefore",
-    "whereas",
-    "thus",
-    "similarly",
-    "finally",
-    "firstly",
-    "secondly",
-    "additionally",
-    "indeed",
-    "while",
-    "uk",
-}
-
-
-def key_stem(name: str) -> str:
-    """A name as cite keys spell it: ASCII letters only, lowercase (`Rugkåsa` → `rugkasa`)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", ascii_name.lower())
-
-
-@dataclass(frozen=True)
-class Citation:
-    text: str
-    year: str
-    candidates: tuple[str, ...]
-
-
-def find_citations(text: str) -> list[Citation]:
-    """Author-year citations in a text, each with the cite keys it may stand for.
-
-    The first author is whatever precedes the first `and`, `&`, comma or `et al`;
-    since a sentence may run into the name ("See Cairns et al"), every tail of its
-    words is a candidate, longest first. A key naming the first two surnames
-    (`huxhamvangen1996`) comes before them, and the whole name up to a comma before
-    that split, for corporate authors with "and" in their names.
-    """
-    found = []
-    for match in _CITATION.finditer(fold(text)):
-        authors = match["authors"]
-        # Drop sentence openers that run into the name: "Furthermore, Rummery", "See Cairns".
-        while (opener := re.match(r"(\w+)[,\s]+", authors)) and key_stem(opener[1]) in _NOT_AUTHORS:
-            authors = authors[opener.end() :]
-        names = [n for n in re.split(r"\s*(?:,|&|\bet\.?\s+al\.?)\s*", authors) if n]
-        corporate = re.sub(r"['’]s$", "", names[0]).split()
-        first = re.split(r"\s+and\s+", names[0])[0]
-        words = re.sub(r"['’]s$", "", first).split()
-        if not words or key_stem(words[0]) in _NOT_AUTHORS:
-            continue
-        year = match["year"]
-        # Two authors also give `huxhamvangen1996`, telling apart two works of one first author and year;
-        # a corporate author with "and" in its name ("Improvement and Development Agency") is one name.
-        second = names[1] if len(names) > 1 else names[0].partition(" and ")[2]
-        pair = [key_stem(words[-1] + second.split()[-1]) + year] if second.split() else []
-        whole = [key_stem("".join(corporate)) + year]
-        tails = [key_stem("".join(words[i:])) + year for i in range(len(words))]
-        candidates = tuple(dict.fromkeys(pair + whole + tails))
-        found.append(Citation(f"{authors}, {year}", year, candidates))
-    return found
+__all__ = ["CoverageReport", "DocumentCoverage", "citation_coverage", "find_citations", "key_stem"]
 
 
 @dataclass
@@ -145,11 +34,47 @@ class DocumentCoverage:
     resolved: dict[str, set[str]] = field(default_factory=dict)
     unresolved: dict[str, int] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    numbered: int = 0
+    notes: int = 0
+    listed_numbers: set[int] = field(default_factory=set)
+    unread_numbers: set[int] = field(default_factory=set)
+    note_bodies: set[int] = field(default_factory=set)
+    unread_notes: set[int] = field(default_factory=set)
+    notes_with_text: int = 0
 
     @property
     def unused(self) -> set[str]:
         """Works the text cites that no claim of this document asserts or cites via."""
         return set(self.resolved) - self.used
+
+    @property
+    def unreadable(self) -> bool:
+        """Numbers no reference list read has an entry for, or markers whose note is not in the text."""
+        return bool(self.unread_numbers or self.unread_notes)
+
+    def number_lines(self) -> list[str]:
+        out = []
+        if self.numbered and not self.listed_numbers:
+            out.append(
+                f"  {self.numbered} numbered citations, no reference list read: they cannot be matched"
+            )
+        elif self.numbered:
+            out.append(
+                f"  {self.numbered} numbered citations; the reference list read gives "
+                f"{len(self.listed_numbers)} numbered entries"
+                + (f"; none for number(s) {_numbers(self.unread_numbers)}" if self.unread_numbers else "")
+            )
+        if self.notes:
+            out.append(
+                f"  {self.notes} note markers, {self.notes_with_text} with their note in the text"
+                + (f"; no note text for {_numbers(self.unread_notes)}" if self.unread_notes else "")
+            )
+        return out
+
+
+def _numbers(numbers: set[int]) -> str:
+    shown = ", ".join(map(str, sorted(numbers)[:20]))
+    return shown + (f" and {len(numbers) - 20} more" if len(numbers) > 20 else "")
 
 
 @dataclass
@@ -157,10 +82,15 @@ class CoverageReport:
     documents: list[DocumentCoverage] = field(default_factory=list)
     no_text: list[str] = field(default_factory=list)
 
+    @property
+    def ok(self) -> bool:
+        """What `--strict` asks: every citation found matches an entry or a read reference."""
+        return not any(doc.unresolved or doc.unreadable for doc in self.documents)
+
     def lines(self) -> list[str]:
         out = [
-            "author-year citations found in each text, matched to the bibliography by cite key "
-            "and ids (numbered footnotes are not counted):"
+            "citations found in each text: author-year ones matched to the bibliography by cite key "
+            "and ids; numbered citations and note markers counted and looked up in the text's reference list:"
         ]
         for doc in self.documents:
             out.append(
@@ -168,6 +98,7 @@ class CoverageReport:
                 f"bibliography, {len(doc.resolved) - len(doc.unused)} of them used by claims; "
                 f"{len(doc.unresolved)} citation forms match no entry"
             )
+            out += doc.number_lines()
             for key in sorted(doc.unused):
                 forms = "; ".join(sorted(doc.resolved[key])[:3])
                 out.append(f"  cited but no claim uses it: {key}  ({forms})")
@@ -185,25 +116,53 @@ def key_index(works: list[Work]) -> dict[str, str]:
     return index
 
 
-def citation_coverage(project: Project, texts: Path) -> CoverageReport:
-    sources, documents = document_texts(project, texts)
+def listed_numbers(text: str) -> set[int]:
+    """The numbers of the reference or endnote entries the text's list gives, when one can be read."""
+    try:
+        from .reference_parser import find_references
+    except ImportError:  # the reference parser is not part of this build yet
+        return set()
+    return {ref.number for ref in find_references(text) if ref.number is not None}
+
+
+def document_coverage(doc_key: str, used: set[str], text: str, index: dict[str, str]) -> DocumentCoverage:
+    cover = DocumentCoverage(doc_key, used=used)
+    numbered: list[FoundCitation] = []
+    for citation in find_citations(text):
+        if citation.kind != "author-year":
+            numbered.append(citation)
+            continue
+        key = next((index[c] for c in citation.keys if c in index), None)
+        if key == doc_key:
+            continue
+        cover.citations += 1
+        if key is None:
+            cover.unresolved[citation.label] = cover.unresolved.get(citation.label, 0) + 1
+        else:
+            cover.resolved.setdefault(key, set()).add(citation.label)
+    if numbered:
+        cover.numbered = sum(c.kind == "numbered" for c in numbered)
+        cover.notes = len(numbered) - cover.numbered
+        cover.listed_numbers = listed_numbers(text)
+        cover.note_bodies = note_bodies(text)
+        cover.unread_numbers = {n for c in numbered if c.kind == "numbered" for n in c.numbers}
+        cover.unread_numbers -= cover.listed_numbers
+        notes = [c.numbers[0] for c in numbered if c.kind == "note"]
+        cover.notes_with_text = sum(n in cover.note_bodies for n in notes)
+        cover.unread_notes = set(notes) - cover.note_bodies
+    return cover
+
+
+def citation_coverage(project: Project, texts: Path, document: str | None = None) -> CoverageReport:
+    sources, documents = document_texts(project, texts, document)
     index = key_index(sources.works)
     report = CoverageReport()
     for doc, path in documents:
         if path is None:
             report.no_text.append(doc.document)
             continue
-        cover = DocumentCoverage(doc.document)
-        for claim in doc.claims:
-            cover.used |= set(claim.asserted_by) | set(claim.via)
-        for citation in find_citations(path.read_text(encoding="utf-8")):
-            key = next((index[c] for c in citation.candidates if c in index), None)
-            if key == doc.document:
-                continue
-            cover.citations += 1
-            if key is None:
-                cover.unresolved[citation.text] = cover.unresolved.get(citation.text, 0) + 1
-            else:
-                cover.resolved.setdefault(key, set()).add(citation.text)
-        report.documents.append(cover)
+        used = {key for claim in doc.claims for key in (*claim.asserted_by, *claim.via)}
+        report.documents.append(
+            document_coverage(doc.document, used, path.read_text(encoding="utf-8"), index)
+        )
     return report

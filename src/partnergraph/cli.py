@@ -273,14 +273,20 @@ def bib() -> None:
     """Check and export the bibliography."""
 
 
+_DOCUMENT_OPTION = click.option(
+    "--document", metavar="KEY", default=None, help="Check only this reviewed document (its cite key)."
+)
+
+
 @bib.command("check")
+@_DOCUMENT_OPTION
 @click.pass_obj
 @reports_errors
-def bib_check(obj: Context) -> None:
+def bib_check(obj: Context, document: str | None) -> None:
     """Uncited entries, citations without entries, probable duplicates, missing fields."""
     from .bibcheck import check_bibliography
 
-    report = check_bibliography(load_sources(obj.project))
+    report = check_bibliography(load_sources(obj.project), document)
     click.echo("\n".join(report.lines()))
     if not report.ok:
         sys.exit(1)
@@ -429,13 +435,14 @@ _TEXTS_OPTION = click.option(
 
 @main.command()
 @_TEXTS_OPTION
+@_DOCUMENT_OPTION
 @click.pass_obj
 @reports_errors
-def verify(obj: Context, texts: Path) -> None:
+def verify(obj: Context, texts: Path, document: str | None) -> None:
     """Check that every quote occurs in the text of its reviewed document."""
     from .verify import verify_quotes
 
-    report = verify_quotes(obj.project, texts)
+    report = verify_quotes(obj.project, texts, document)
     click.echo("\n".join(report.lines()))
     if not report.ok:
         sys.exit(1)
@@ -443,16 +450,19 @@ def verify(obj: Context, texts: Path) -> None:
 
 @main.command()
 @_TEXTS_OPTION
-@click.option("--strict", is_flag=True, help="Exit 1 when a citation matches no bibliography entry.")
+@_DOCUMENT_OPTION
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when a citation matches no entry or its number no reference read."
+)
 @click.pass_obj
 @reports_errors
-def coverage(obj: Context, texts: Path, strict: bool) -> None:
-    """List each text's author-year citations that no claim uses or no entry matches."""
+def coverage(obj: Context, texts: Path, strict: bool, document: str | None) -> None:
+    """List each text's citations that no claim uses, no entry matches or no reference list resolves."""
     from .citations import citation_coverage
 
-    report = citation_coverage(obj.project, texts)
+    report = citation_coverage(obj.project, texts, document)
     click.echo("\n".join(report.lines()))
-    if strict and any(doc.unresolved for doc in report.documents):
+    if strict and not report.ok:
         sys.exit(1)
 
 

@@ -85,24 +85,37 @@ def find_text(doc: DocumentAnnotations, texts: Path, by_hash: dict[str, Path]) -
     return None
 
 
+def chosen_documents(sources: Sources, document: str | None) -> list[DocumentAnnotations]:
+    """All reviewed documents, or the one asked for; a key that names none is an error, with the keys."""
+    documents = sources.corpus.documents
+    if document is None:
+        return list(documents)
+    chosen = [doc for doc in documents if doc.document == document]
+    if not chosen:
+        keys = ", ".join(sorted(doc.document for doc in documents))
+        raise PartnergraphError(f"no reviewed document '{document}' in the corpus (reviewed: {keys})")
+    return chosen
+
+
 def document_texts(
-    project: Project, texts: Path
+    project: Project, texts: Path, document: str | None = None
 ) -> tuple[Sources, list[tuple[DocumentAnnotations, Path | None]]]:
-    """The loaded sources, and each reviewed document with its text file in DIR (or None)."""
+    """The loaded sources, and each reviewed document (or only `document`) with its text in DIR (or None)."""
     if not texts.is_dir():
         raise PartnergraphError(f"{texts} is not a directory of document texts")
     sources = load_sources(project)
+    chosen = chosen_documents(sources, document)
     by_hash = {
         hashlib.sha256(path.read_bytes()).hexdigest(): path
         for path in sorted(texts.iterdir())
         if path.is_file()
     }
-    return sources, [(doc, find_text(doc, texts, by_hash)) for doc in sources.corpus.documents]
+    return sources, [(doc, find_text(doc, texts, by_hash)) for doc in chosen]
 
 
-def verify_quotes(project: Project, texts: Path) -> VerifyReport:
+def verify_quotes(project: Project, texts: Path, document: str | None = None) -> VerifyReport:
     report = VerifyReport()
-    for doc, path in document_texts(project, texts)[1]:
+    for doc, path in document_texts(project, texts, document)[1]:
         if path is None:
             report.no_text.append(doc.document)
             continue

@@ -1,0 +1,242 @@
+"""Citations in a reviewed document's text, each with its exact character span.
+
+Three kinds are found, because reviews cite in three ways and a curator (or `ingest`)
+must see all of them, not only the ones a key can be read from:
+
+- author-year: "(Rowe, 2006)", "Lester et al (2008)", "Mattessich et al's, 2001",
+  "Cairns et al, 2006: 24", "Huxham and Vangen (2000)", "(Audit Commission, 1998;
+  Shaw, 2003)"; "as cited by/in" before one marks it secondary;
+- numbered: "[35]", "[54,55,56]", "[3-5]" (ranges expanded);
+- note markers: superscript digits glued to the word before them ("SMART¹"), and,
+  only in a text with a "Notes"/"Endnotes"/"Footnotes" heading, plain digits glued
+  after a word or punctuation ("partnership.12"). Digits separated by a space
+  ("sectors 1,2,3.") are not taken: in running text they are as often counts or page
+  numbers, and a false citation is worse than a missed one the curator can add.
+
+Spans are in the text as given (no whitespace folding), so `text[start:end]` is the
+citation as printed, and a draft can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_WORD = r"[A-Z][\w'’\-]*"
+_NAME = rf"{_WORD}(?:\s+(?:of|for|and\s+Local|de|van|von)?\s*{_WORD})*"
+_AUTHORS = rf"{_NAME}(?:\s*(?:,\s*(?:&|and\b)?|&|\band\b)\s*{_NAME})*(?:\s+et\.?\s+al\.?)?"
+_AUTHOR_YEAR = re.compile(
+    rf"(?P<authors>{_AUTHORS})(?:['’]s)?\s*,?\s*\(?\s*(?P<year>(?:19|20)\d\d[a-z]?)\b(?!\s*[-–]\s*\d)"
+    r"(?P<pages>\s*:\s*\d+(?:\s*[-–]\s*\d+)?)?"
+)
+_NUMBERED = re.compile(r"\[(?P<numbers>\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\]")
+_SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT_NOTE = re.compile(rf"(?<=[^\s{_SUPERSCRIPT}])[{_SUPERSCRIPT}]+")
+_SUPERSCRIPT_BODY = re.compile(rf"^\s*([{_SUPERSCRIPT}]+)", re.MULTILINE)
+_NUMBERED_BODY = re.compile(r"^\s*\[?(\d{1,3})[\].]?\s+\S", re.MULTILINE)
+_GLUED_NOTE = re.compile(
+    r"(?<!\bp\.)(?<!\bpp\.)(?<!\d[,.;:])(?<=[a-z\.,;:\)’”\"])(?P<n>\d{1,3})(?=[\s,.;:)]|$)"
+)
+_NOTES_HEADING = re.compile(r"^\s*(?:end|foot)?notes\s*$", re.IGNORECASE | re.MULTILINE)
+_SECONDARY = re.compile(r"as\s+cited\s+(?:by|in)\s*\(?\s*$", re.IGNORECASE)
+_ET_AL = re.compile(r"\bet\.?\s+al\.?")
+# Capitalised words that open sentences or name months, never an author.
+NOT_AUTHORS = frozenset(
+    [
+        "see",
+        "in",
+        "as",
+        "for",
+        "the",
+        "also",
+        "and",
+        "by",
+        "from",
+        "since",
+        "during",
+        "between",
+        "until",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "spring",
+        "summer",
+        "autumn",
+        "winter",
+        "table",
+        "figure",
+        "appendix",
+        "chapter",
+        "section",
+        "page",
+        "year",
+        "years",
+        "act",
+        "however",
+        "this",
+        "these",
+        "although",
+        "both",
+        "conversely",
+        "furthermore",
+        "moreover",
+        "therefore",
+        "whereas",
+        "thus",
+        "similarly",
+        "finally",
+        "firstly",
+        "secondly",
+        "additionally",
+        "indeed",
+        "while",
+        "uk",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class FoundCitation:
+    kind: str  # "author-year" | "numbered" | "note"
+    start: int
+    end: int  # exact span in the text
+    text: str
+    surnames: tuple[str, ...]
+    year: str | None
+    et_al: bool
+    numbers: tuple[int, ...]
+    secondary: bool  # "as cited by/in"
+    authors: str = ""  # the author part as printed, whitespace folded ("Cairns et al")
+    keys: tuple[str, ...] = ()  # cite keys it may stand for, most specific first
+
+    @property
+    def label(self) -> str:
+        """How a report names it: "Cairns et al, 2006", "[54, 55]", "note 3"."""
+        if self.kind == "author-year":
+            return f"{self.authors}, {self.year}"
+        if self.kind == "numbered":
+            return "[" + ", ".join(map(str, self.numbers)) + "]"
+        return f"note {self.numbers[0]}"
+
+
+def key_stem(name: str) -> str:
+    """A name as cite keys spell it: ASCII letters only, lowercase (`Rugkåsa` → `rugkasa`)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", ascii_name.lower())
+
+
+def find_citations(text: str) -> list[FoundCitation]:
+    """Every citation of the three kinds, sorted by where it starts."""
+    found = _author_year(text) + _numbered(text) + _notes(text)
+    return sorted(found, key=lambda c: (c.start, c.end))
+
+
+def _author_year(text: str) -> list[FoundCitation]:
+    """The first author is whatever precedes the first `and`, `&`, comma or `et al`.
+
+    A sentence may run into the name ("See Cairns et al"), so openers are dropped and
+    every tail of the remaining words is a candidate key, longest first. A key naming
+    the first two surnames (`huxhamvangen1996`) comes before them, and the whole name
+    up to a comma before that split, for corporate authors with "and" in their names.
+    """
+    found = []
+    for match in _AUTHOR_YEAR.finditer(text):
+        start, authors = match.start(), match["authors"]
+        # Drop sentence openers that run into the name: "Furthermore, Rummery", "See Cairns".
+        while (opener := re.match(r"(\w+)[,\s]+", authors)) and key_stem(opener[1]) in NOT_AUTHORS:
+            start += opener.end()
+            authors = authors[opener.end() :]
+        names = [n for n in re.split(r"\s*(?:,|&|\bet\.?\s+al\.?)\s*", authors) if n]
+        corporate = re.sub(r"['’]s$", "", names[0]).split()
+        first = re.split(r"\s+and\s+", names[0])[0]
+        words = re.sub(r"['’]s$", "", first).split()
+        if not words or key_stem(words[0]) in NOT_AUTHORS:
+            continue
+        year = match["year"]
+        second = names[1] if len(names) > 1 else names[0].partition(" and ")[2]
+        pair = [key_stem(words[-1] + second.split()[-1]) + year] if second.split() else []
+        whole = [key_stem("".join(corporate)) + year]
+        tails = [key_stem("".join(words[i:])) + year for i in range(len(words))]
+        others = [names[0].partition(" and ")[2], *names[1:]]
+        surnames = [" ".join(words)] + [
+            re.sub(r"['’]s$", "", n).strip() for o in others for n in re.split(r"\s+and\s+", o) if n.strip()
+        ]
+        end = match.end()
+        found.append(
+            FoundCitation(
+                kind="author-year",
+                start=start,
+                end=end,
+                text=text[start:end],
+                surnames=tuple(surnames),
+                year=year,
+                et_al=bool(_ET_AL.search(authors)),
+                numbers=(),
+                secondary=bool(_SECONDARY.search(text[max(0, start - 30) : start])),
+                authors=" ".join(authors.split()),
+                keys=tuple(dict.fromkeys(pair + whole + tails)),
+            )
+        )
+    return found
+
+
+def _expand(numbers: str) -> tuple[int, ...]:
+    """ "54,55,56" → (54, 55, 56); "3-5" → (3, 4, 5); an implausible range is kept as its two ends."""
+    out: list[int] = []
+    for part in numbers.split(","):
+        bounds = [int(b) for b in re.split(r"[-–]", part)]
+        if len(bounds) == 2 and bounds[0] <= bounds[1] <= bounds[0] + 50:
+            out += range(bounds[0], bounds[1] + 1)
+        else:
+            out += bounds
+    return tuple(dict.fromkeys(out))
+
+
+def _numbered(text: str) -> list[FoundCitation]:
+    return [
+        FoundCitation("numbered", m.start(), m.end(), m[0], (), None, False, _expand(m["numbers"]), False)
+        for m in _NUMBERED.finditer(text)
+    ]
+
+
+_DIGITS = str.maketrans(_SUPERSCRIPT, "0123456789")
+
+
+def _notes_start(text: str) -> int | None:
+    """Where the last "Notes" heading starts: glued digits count as markers only before it."""
+    headings = list(_NOTES_HEADING.finditer(text))
+    return headings[-1].start() if headings else None
+
+
+def _notes(text: str) -> list[FoundCitation]:
+    found = [
+        FoundCitation(
+            "note", m.start(), m.end(), m[0], (), None, False, (int(m[0].translate(_DIGITS)),), False
+        )
+        for m in _SUPERSCRIPT_NOTE.finditer(text)
+    ]
+    if (notes_start := _notes_start(text)) is not None:
+        found += [
+            FoundCitation("note", m.start(), m.end(), m[0], (), None, False, (int(m[0]),), False)
+            for m in _GLUED_NOTE.finditer(text, 0, notes_start)
+        ]
+    return found
+
+
+def note_bodies(text: str) -> set[int]:
+    """Numbers of the notes whose own text the document holds: a line opening with a superscript
+    number (a footnote), or with a number under the "Notes" heading (an endnote)."""
+    numbers = {int(m[1].translate(_DIGITS)) for m in _SUPERSCRIPT_BODY.finditer(text)}
+    if (notes_start := _notes_start(text)) is not None:
+        numbers |= {int(m[1]) for m in _NUMBERED_BODY.finditer(text, notes_start)}
+    return numbers

@@ -1,0 +1,100 @@
+"""`find_citations`: the three kinds of citation the reviewed documents use, each with its exact span."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnergraph.citation_finder import find_citations, note_bodies
+
+
+def only(text: str, kind: str = "author-year"):
+    return [c for c in find_citations(text) if c.kind == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "keys", "et_al"),
+    [
+        ("partnerships (Rowe, 2006) are", ["Rowe, 2006"], ["rowe2006"], [False]),
+        ("Lester et al (2008) found", ["Lester et al (2008"], ["lester2008"], [True]),
+        ("Mattessich et al's, 2001 third", ["Mattessich et al's, 2001"], ["mattessich2001"], [True]),
+        ("resources (Cairns et al, 2006: 24).", ["Cairns et al, 2006: 24"], ["cairns2006"], [True]),
+        ("as Huxham and Vangen (2000) observe", ["Huxham and Vangen (2000"], ["huxhamvangen2000"], [False]),
+        (
+            "(Audit Commission, 1998; Shaw, 2003)",
+            ["Audit Commission, 1998", "Shaw, 2003"],
+            ["auditcommission1998", "shaw2003"],
+            [False, False],
+        ),
+        ("See Cairns et al\n(2006)", ["Cairns et al\n(2006"], ["cairns2006"], [True]),
+    ],
+)
+def test_author_year_forms_of_the_seeds_with_exact_spans(
+    text: str, printed: list[str], keys: list[str], et_al: list[bool]
+) -> None:
+    found = only(text)
+    assert [c.text for c in found] == printed
+    assert all(text[c.start : c.end] == c.text for c in found)
+    assert [c.keys[0] for c in found] == keys
+    assert [c.et_al for c in found] == et_al
+
+
+def test_surnames_and_year() -> None:
+    (two,) = only("Huxham and Vangen (2000)")
+    assert (two.surnames, two.year) == (("Huxham", "Vangen"), "2000")
+    (three,) = only("(Glasby, Dickinson, & Peck, 2006)")
+    assert three.surnames == ("Glasby", "Dickinson", "Peck")
+
+
+def test_as_cited_by_or_in_marks_the_citation_secondary() -> None:
+    text = (
+        "Kanter (1989) (as cited by Balloch & Taylor, 2007) and "
+        "Rummery (2002) (as cited in Dowling et al, 2004)"
+    )
+    assert [(c.surnames[0], c.secondary) for c in only(text)] == [
+        ("Kanter", False),
+        ("Balloch", True),
+        ("Rummery", False),
+        ("Dowling", True),
+    ]
+
+
+def test_dates_and_year_ranges_are_not_citations() -> None:
+    assert only("Interviews were held in December 2008 and in 2009; between 2007-2008 the programme") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("as shown [35].", [(35,)]),
+        ("several studies [54,55,56] and [3-5]", [(54, 55, 56), (3, 4, 5)]),
+        ("reviews [2, 7–9]", [(2, 7, 8, 9)]),
+        ("he said [sic] in [2009a]", []),
+    ],
+)
+def test_numbered_citations_with_ranges_expanded(text: str, numbers: list[tuple[int, ...]]) -> None:
+    found = only(text, "numbered")
+    assert [c.numbers for c in found] == numbers
+    assert all(text[c.start : c.end] == c.text and c.text.startswith("[") for c in found)
+
+
+def test_superscript_note_markers_but_not_the_notes_themselves() -> None:
+    text = "measures are not SMART¹), and aim¹⁰\n\n¹ SMART is a term\n¹⁰ The aim is"
+    found = only(text, "note")
+    assert [(c.text, c.numbers) for c in found] == [("¹", (1,)), ("¹⁰", (10,))]
+    assert text[found[1].start : found[1].end] == "¹⁰"
+    assert note_bodies(text) == {1, 10}
+
+
+def test_glued_digits_are_notes_only_in_a_text_with_a_notes_section() -> None:
+    body = "Partnerships take time.12 Trust matters,3 as does p.6 and sectors 1,2,3.\n"
+    assert only(body, "note") == []
+    text = body + "\nNotes\n12 Rowe, M. Abusive partnerships.\n3. Shaw 2003.\n"
+    found = only(text, "note")
+    assert [c.numbers for c in found] == [(12,), (3,)]
+    assert [text[c.start - 1 : c.end] for c in found] == [".12", ",3"]
+    assert note_bodies(text) == {12, 3}
+
+
+def test_results_are_sorted_by_start() -> None:
+    text = "Trust¹ matters [4] (Shaw, 2003)."
+    assert [c.kind for c in find_citations(text)] == ["note", "numbered", "author-year"]
