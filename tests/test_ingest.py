@@ -168,3 +168,11 @@ def test_ingest_review_build_evidence_verify(tmp_path: Path) -> None:
     report = verify_quotes(project, project.root / "texts")
     assert report.checked[KEY] > 0
     assert not [m for m in report.misses if m.document == KEY]
+
+
+def test_review_stopped_by_the_end_of_input_keeps_its_decisions(ingested: Project) -> None:
+    result = CliRunner().invoke(main, ["--project", str(ingested.root), "review", KEY], input="1\n")
+    assert result.exit_code == 0, result.output
+    assert "decisions made so far are kept" in result.output
+    assert len(yaml.safe_load((ingested.documents_dir / f"{KEY}.yaml").read_text())["claims"]) == 1
+    assert read_drafts(drafts_file(ingested, KEY)).drafts[0].decision is not None

@@ -492,6 +492,22 @@ def ingest(obj: Context, file: Path, key: str) -> None:
     click.echo("\n".join(report.lines(obj.project)))
 
 
+def _review_answer(session: Any, draft: Any, slugs: set[str]) -> str:
+    """Ask until the answer is one the review can apply (or q)."""
+    from .drafts import apply_answer
+
+    while True:
+        answer = click.prompt("decision", default="1", show_default=True).strip().lower()
+        if answer == "q":
+            return answer
+        typed = click.prompt("concept slug").strip() if answer == "s" else ""
+        try:
+            click.echo("  " + apply_answer(session, draft, answer, slugs, typed))
+            return answer
+        except PartnergraphError as exc:
+            click.echo(f"  {exc}")
+
+
 @main.command()
 @click.argument("key")
 @click.option("--accept-top", is_flag=True, help="Accept every pending draft's first candidate (scripts).")
@@ -509,24 +525,19 @@ def review(obj: Context, key: str, accept_top: bool) -> None:
     pending = session.pending
     if not accept_top:
         click.echo(CONVENTIONS)
-    for index, draft in enumerate(pending, 1):
-        if accept_top:
-            if draft.options:
-                apply_answer(session, draft, "1", set(labels))
-            continue
-        click.echo(f"\n({index}/{len(pending)}) " + "\n".join(describe(draft, labels)))
-        while True:
-            answer = click.prompt("decision", default="1", show_default=True).strip().lower()
+    try:
+        for index, draft in enumerate(pending, 1):
+            if accept_top:
+                if draft.options:
+                    apply_answer(session, draft, "1", set(labels))
+                continue
+            click.echo(f"\n({index}/{len(pending)}) " + "\n".join(describe(draft, labels)))
+            answer = _review_answer(session, draft, set(labels))
             if answer == "q":
                 break
-            typed = click.prompt("concept slug").strip() if answer == "s" else ""
-            try:
-                click.echo("  " + apply_answer(session, draft, answer, set(labels), typed))
-                break
-            except PartnergraphError as exc:
-                click.echo(f"  {exc}")
-        if answer == "q":
-            break
+    except click.Abort:
+        # Ctrl-C or the end of input: what was decided so far is kept, not thrown away.
+        click.echo("\nstopped; the decisions made so far are kept")
     path = session.finish()
     written = len(session.new)
     click.echo(
