@@ -151,9 +151,6 @@ STOP_WORDS = frozenset(
 are stop words here: whether a factor is missing is the polarity's business, not the
 concept's."""
 
-MULTI_WORD_BONUS = 0.25
-"""Each further word of a name matched adds this share, so "Lack of trust" fully named
-outranks "Trust" in a sentence about a lack of trust."""
 MIN_COVERAGE = 0.5
 """A name is a candidate once words carrying half its weight occur in the text."""
 
@@ -229,8 +226,11 @@ class ConceptMatcher:
     def rank(self, text: str, n: int = 3) -> list[Candidate]:
         """The `n` concepts whose names the text covers best, best first.
 
-        A name scores the weighted share of its stems the text holds, plus
-        MULTI_WORD_BONUS for each further stem matched; a concept takes its best name.
+        A name scores the weighted share of its stems the text holds (squared, so a
+        name met in full stands out) times the weight of the stems matched, so
+        "Lack of trust" fully named outranks "Trust" in a sentence about a lack of
+        trust, and a name of common words alone ("This is a partnership") ranks low;
+        a concept takes its best name.
         """
         found = stems(text)
         best: dict[str, Candidate] = {}
@@ -238,10 +238,11 @@ class ConceptMatcher:
             hits = [s for s in name.stems if s in found]
             if not hits:
                 continue
-            coverage = sum(self._weight[s] for s in hits) / sum(self._weight[s] for s in name.stems)
+            matched = sum(self._weight[s] for s in hits)
+            coverage = matched / sum(self._weight[s] for s in name.stems)
             if coverage < MIN_COVERAGE:
                 continue
-            score = round(coverage * (1 + MULTI_WORD_BONUS * (len(hits) - 1)), 4)
+            score = round(coverage * coverage * matched, 4)
             if name.slug not in best or score > best[name.slug].score:
                 best[name.slug] = Candidate(name.slug, score, tuple(found[s] for s in hits))
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.slug))
