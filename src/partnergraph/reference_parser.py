@@ -1,0 +1,220 @@
+"""A document's reference or endnote list, each entry read into bibliographic fields.
+
+The parser is rule-based and conservative: a field it cannot read is None, never a
+guess, because the bibliography may only say what a text states. Every entry keeps its
+exact span (``text[start:end] == raw``) so a curator can always see what was read, and
+a numbered entry that cannot be read still keeps its number: two endnotes must never
+collapse into one work.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .bib_matching import bibtex_key, match_work
+
+__all__ = ["ParsedReference", "bibtex_key", "find_references", "match_work"]
+
+# The heading that opens the list: alone on its line, perhaps numbered or Markdown.
+_HEADING = re.compile(
+    r"^[ \t]*(?:#+[ \t]*)?(?:\d+(?:\.\d+)*\.?[ \t]+)?"
+    r"(references|bibliography|notes|endnotes|works cited|reference list)[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# What ends it: an appendix, or a Markdown heading of its own level.
+_AFTER = re.compile(r"^[ \t]*(?:#+[ \t]*)?(?:appendix|appendices|annex)\b", re.IGNORECASE | re.MULTILINE)
+_NUMBERED = re.compile(r"^[ \t]*(?:\[(\d{1,4})\]|(\d{1,4})[.)])[ \t]+")
+_YEAR = r"(?:\d{4}[a-z]?|n\.\s?d\.)"
+# An author-year entry starts with names followed by "(2007)." or "2007." (APA, Harvard).
+_AUTHOR_YEAR_START = re.compile(
+    rf"^[ \t]*[A-Z\u00C0-\u024F][^\n()]{{0,300}}?[.,]?[ \t]*\(({_YEAR})(?:,[^)]*)?\)"
+    rf"|^[ \t]*[A-Z\u00C0-\u024F][^\n()]{{0,300}}?,[ \t]({_YEAR})[.,][ \t]"
+)
+# 'Surname, I. J.' (a particle or a second surname allowed), up to the next separator.
+_PERSON = re.compile(
+    r"((?:(?:van|von|de|der|den|du|la|le|di|da|Mc|O')[ \t]?)*[A-Z\u00C0-\u024F][\w'\u2019-]+"
+    r"(?:[ \t][A-Z\u00C0-\u024F][\w'\u2019-]+)?),"
+    r"[ \t]*((?:[A-Z\u00C0-\u024F][a-z]?\.?[ \t-]*){1,4})(?=,|&|$| and )"
+)
+_DOI = re.compile(r"(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)?\b(10\.\d{4,9}/[^\s<>\"]+)", re.IGNORECASE)
+_URL = re.compile(r"<?(https?://[^\s<>]+)>?")
+_PAGES = re.compile(r"(?:pp?\.\s*)?\b(\d+)\s*[-\u2013\u2014]\s*(\d+)\b")
+_VOLUME = re.compile(r"\s*,\s*(\d+)?\s*(?:\((\d+(?:[/-]\d+)?)\))?\s*[,.:]")
+_LEGISLATION = re.compile(r"\b(Act|Regulations|Order|Bill|Directive|Statutory Instrument)\b( \d{4})?")
+_POLICY = re.compile(r"\b(White Paper|Green Paper|Strategy|Action Plan|Programme for Government)\b")
+
+
+@dataclass(frozen=True)
+class ParsedReference:
+    start: int
+    end: int
+    raw: str
+    number: int | None
+    authors: tuple[str, ...]
+    """'Surname, Given' or a corporate name whole; a trailing 'others' for "et al."."""
+    year: str | None
+    """Four digits, or 'n.d.'; a disambiguating letter ('2009b') is in year_suffix."""
+    title: str | None
+    container: str | None
+    """The journal, the book a chapter is in, or the publisher or site a report came from."""
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    doi: str | None
+    url: str | None
+    entry_type: str
+    year_suffix: str | None = None
+    place: str | None = None
+    publisher: str | None = None
+
+
+def find_references(text: str) -> list[ParsedReference]:
+    """The last reference-list heading's entries (a table of contents also names the
+    list, so the last heading is the list itself); no heading, no references."""
+    headings = list(_HEADING.finditer(text))
+    if not headings:
+        return []
+    begin = headings[-1].end()
+    after = _AFTER.search(text, begin)
+    end = after.start() if after else len(text)
+    return [_parse(text, start, stop) for start, stop in _entry_spans(text, begin, end)]
+
+
+def _lines(text: str, begin: int, end: int) -> list[tuple[int, int]]:
+    spans, pos = [], begin
+    for line in text[begin:end].split("\n"):
+        if line.strip():
+            spans.append((pos, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    return spans
+
+
+def _entry_spans(text: str, begin: int, end: int) -> list[tuple[int, int]]:
+    """Group the lines into entries: a line opening a numbered or author-year entry starts
+    one, any other line (a wrapped title, a URL or DOI on its own line) continues it."""
+    lines = _lines(text, begin, end)
+    numbered = sum(bool(_NUMBERED.match(text[a:b])) for a, b in lines)
+    starts = _NUMBERED if numbered >= max(2, len(lines) // 4) else _AUTHOR_YEAR_START
+    entries: list[list[int]] = []
+    for a, b in lines:
+        line = text[a:b]
+        if starts.match(line) or not entries:
+            entries.append([a + len(line) - len(line.lstrip()), b])
+        else:
+            entries[-1][1] = b
+    return [(a, b) for a, b in entries]
+
+
+def _parse(text: str, start: int, end: int) -> ParsedReference:
+    raw = text[start:end]
+    flat = re.sub(r"\s+", " ", raw).strip()
+    number = None
+    numbered = _NUMBERED.match(flat)
+    if numbered:
+        number = int(numbered.group(1) or numbered.group(2))
+        flat = flat[numbered.end() :]
+    fields = _fields(flat)
+    return ParsedReference(start=start, end=end, raw=raw, number=number, **fields)
+
+
+def _fields(flat: str) -> dict:
+    """Author-year (APA/Harvard) entries; anything else keeps only its DOI and URL."""
+    doi_match = _DOI.search(flat)
+    doi = doi_match.group(1).rstrip(".,;") if doi_match else None
+    url_match = next((m for m in _URL.finditer(flat) if "doi.org" not in m.group(1)), None)
+    url = url_match.group(1).rstrip(".,;") if url_match else None
+    head = re.match(rf"(.+?),?\s*\(({_YEAR})(?:,[^)]*)?\)\.?\s*|(.+?),\s({_YEAR})[.,]\s", flat)
+    empty = dict(authors=(), year=None, title=None, container=None, volume=None, issue=None, pages=None)
+    if not head:
+        return {**empty, "doi": doi, "url": url, "entry_type": _type_of(flat, {"url": url})}
+    names, year = (head.group(1), head.group(2)) if head.group(1) else (head.group(3), head.group(4))
+    year_suffix = year[4:] if year[:4].isdigit() and len(year) > 4 else None
+    year = "n.d." if not year[:4].isdigit() else year[:4]
+    rest = flat[head.end() :]
+    rest = _URL.sub("", _DOI.sub("", rest)).strip()
+    rest = re.sub(r"(?:\s*doi:?)?\s*$", "", rest).strip()
+    out = dict(empty, authors=_authors(names), year=year, year_suffix=year_suffix, doi=doi, url=url)
+    out.update(_title_and_source(rest))
+    out["entry_type"] = _type_of(flat, out)
+    return out
+
+
+def _authors(names: str) -> tuple[str, ...]:
+    names = names.strip().rstrip(",").strip()
+    others = bool(re.search(r",?\s*et\.? al\.?$", names))
+    names = re.sub(r",?\s*et\.? al\.?$", "", names).strip()
+    people = [f"{m.group(1)}, {m.group(2).strip()}" for m in _PERSON.finditer(names)]
+    if not people:
+        people = [n.strip() for n in re.split(r"\s*(?:&|\band\b(?= [A-Z][a-z]+,))\s*", names) if n.strip()]
+        people = people if all("," in p for p in people) else [names.rstrip(".")]
+    return (*people, *(("others",) if others else ()))
+
+
+def _title_and_source(rest: str) -> dict:
+    """Italics (Markdown '*…*') mark the container of a chapter or article, or the title
+    of a book or report; plain text falls back on sentence and comma boundaries."""
+    out: dict = {}
+    italic = re.search(r"\*([^*]+)\*", rest)
+    if italic and italic.start() == 0:  # a book or report: its title is italic
+        out["title"] = _clean_title(italic.group(1))
+        tail = rest[italic.end() :].strip(" .")
+        retrieved = re.match(r"Retrieved from ([^:]+?)\s*:?\s*$", tail)
+        published = re.match(r"([^:.]+):\s*(.+?)\.?$", tail)
+        if retrieved:
+            out["container"] = out["publisher"] = retrieved.group(1).strip()
+        elif published:
+            out["place"], out["publisher"] = published.group(1).strip(), published.group(2).strip()
+            out["container"] = out["publisher"]
+        return out
+    if italic:
+        title = rest[: italic.start()]
+        chapter = re.search(r"\.\s+In\s+", title)
+        if chapter:
+            title = title[: chapter.start()]
+        out["title"] = _clean_title(title)
+        out["container"] = italic.group(1).strip(" ,.")
+        tail = rest[italic.end() :]
+    else:
+        parts = re.split(r"(?<=[a-z?!])[.?!]\s+(?=[A-Z])", rest, maxsplit=1)
+        out["title"] = _clean_title(parts[0]) or None
+        tail = parts[1] if len(parts) > 1 else ""
+        container = re.match(r"([^,(]+?)\s*(?=,\s*\d|,?\s*\(\d|\.\s*$|$)", tail)
+        out["container"] = container.group(1).strip(" .") if container and container.group(1) else None
+        tail = tail[container.end() :] if container else tail
+    volume = _VOLUME.match(tail + ".")
+    if volume:
+        out["volume"], out["issue"] = volume.group(1), volume.group(2)
+    pages = _PAGES.search(tail)
+    out["pages"] = f"{pages.group(1)}-{pages.group(2)}" if pages else None
+    published = re.search(r"\)\.\s*([^:.]+):\s*([^.]+)", tail)
+    if published:
+        out["place"], out["publisher"] = published.group(1).strip(), published.group(2).strip()
+    return out
+
+
+def _clean_title(title: str) -> str | None:
+    title = re.sub(r"\.\s*\((?:Available|Retrieved) [^)]*\)\.?\s*$", "", title)
+    title = re.sub(r"\s+", " ", title.replace("*", "")).strip(" .")
+    return title or None
+
+
+def _type_of(flat: str, out: dict) -> str:
+    """What kind of work the entry describes, from the shape of its fields."""
+    title, container, url = out.get("title"), out.get("container"), out.get("url")
+    corporate = not any("," in a for a in out.get("authors", ()))
+    if title and _LEGISLATION.search(title):
+        return "legislation"
+    if container and re.search(r"\.\s+In\s+", flat):
+        return "incollection"
+    if container and (out.get("volume") or out.get("issue") or (out.get("pages") and not url)):
+        return "article"
+    if url and "Retrieved from" in flat:
+        return "online"
+    if title and corporate and _POLICY.search(title):
+        return "policy"
+    if not url and re.search(r"\b(Report|Working Paper|Briefing)\b", flat):
+        return "techreport"
+    if out.get("publisher") and out.get("place"):
+        return "book"
+    return "online" if url else "misc"
