@@ -187,3 +187,41 @@ def test_listing_renders_as_table_csv_and_json(seed_corpus: Project, seed: Store
     data = json.loads(render_concepts(entries, "json"))
     assert data[0]["slug"] == entries[0].slug and isinstance(data[0]["claims"], int)
     assert render_concepts([], "table") == "no concept matches"
+
+
+@pytest.mark.parametrize(
+    ("typed", "among"),
+    [
+        ("communities", {"reach-into-communities", "community-leadership", "end-user-involvement"}),
+        ("partnerships skills", {"partnership-skills"}),
+        ("developing communities", {"community-development-perspective"}),
+    ],
+)
+def test_search_compares_words_by_stem(seed: Store, typed: str, among: set[str]) -> None:
+    assert among <= {e.slug for e in list_concepts(seed, search=typed)}
+
+
+def test_a_miss_never_offers_a_look_alike_of_another_word(seed: Store) -> None:
+    with pytest.raises(QueryError) as caught:
+        find_concept(seed, "crisis")
+    message = str(caught.value)
+    assert "risk" not in message.casefold()
+    assert "no concept's names use 'crisis'" in message
+
+
+def test_a_miss_offers_the_concept_named_by_the_words_typed(seed: Store) -> None:
+    with pytest.raises(QueryError) as caught:
+        find_concept(seed, "empowerment of communities")
+    message = str(caught.value)
+    assert "did you mean" not in message
+    assert "  community-development-perspective  " in message
+    assert "reach-into-communities" not in message
+
+
+def test_a_miss_ranks_concepts_sharing_some_words(seed: Store) -> None:
+    with pytest.raises(QueryError) as caught:
+        find_concept(seed, "trust failure")
+    lines = str(caught.value).splitlines()
+    assert "no concept's names use 'failure'" in lines
+    listed = [line.split()[0] for line in lines if line.startswith("  ")]
+    assert listed[:2] == ["trust", "lack-of-trust"]

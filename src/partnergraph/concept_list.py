@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from rdflib import URIRef
 
-from .concepts import CONCEPT_PREFIX, ConceptClass, matches_search, resolve_class
+from .concepts import CONCEPT_PREFIX, ConceptClass, resolve_class, search_names
 from .names import plural
 from .namespaces import sparql_prologue
 from .output import spreadsheet_csv
@@ -55,13 +55,15 @@ class ConceptEntry:
 
 def list_concepts(store: Store, search: str | None = None, cls: str | None = None) -> list[ConceptEntry]:
     """Concepts by class, then label; `search` keeps those whose slug or labels hold every
-    word typed, `cls` those of one class, named as `resolve_class` accepts it."""
+    word typed (by stem: "communities" finds "Community leadership"), `cls` those of one
+    class, named as `resolve_class` accepts it."""
     wanted: ConceptClass | None = resolve_class(store, cls) if cls else None
     bindings = {"wanted": URIRef(wanted.iri)} if wanted else {}
     query = _LISTING.replace("CLASS_PATTERN", "?concept a ?wanted ." if wanted else "")
     entries = [_entry(row) for row in store.select(sparql_prologue() + query, bindings).dicts()]
     if search:
-        entries = [e for e in entries if matches_search(" ".join([e.slug, e.label, *e.alt_labels]), search)]
+        found = set(search_names([(e.slug, e.label, e.alt_labels) for e in entries], search))
+        entries = [e for e in entries if e.slug in found]
     return sorted(entries, key=lambda e: (e.classes[:1], e.label.casefold(), e.slug))
 
 

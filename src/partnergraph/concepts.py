@@ -4,18 +4,21 @@ Every reader command (evidence, summary, query parameters, the explorer) looks
 concepts up here, so "Mutual trust", "trust", "TRUST" and the concept's IRI mean the
 same everywhere. A lookup never guesses silently: a category with no claims of its
 own, or a wording two concepts share, is an error that names what to type instead,
-and a miss suggests both the closest spelling and every concept whose names contain
-the word, because researchers type "funding" when the vocabulary says "Short-term and
-uncertain funding".
+and a miss suggests both a close spelling and every concept whose names share the
+words typed, because researchers type "funding" when the vocabulary says "Short-term
+and uncertain funding". Words are compared by stem (concept_matcher.py), so "crisis"
+suggests no 'risk' and "empowerment of communities" finds community empowerment.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from .concept_matcher import ConceptMatcher, words
 from .errors import QueryError, did_you_mean
 from .namespaces import ID, PG, sparql_prologue
 from .stores import Store
@@ -23,6 +26,9 @@ from .stores import Store
 CONCEPT_PREFIX = str(ID["concept/"])
 SUGGESTIONS = 12
 """At most this many concepts are listed in one error message; the rest are counted."""
+SPELLING_CUTOFF = 0.85
+"""How alike (difflib's ratio) a name must be to be offered as the spelling meant:
+'comunication' is 0.96 like 'communication', but 'crisis' is 0.8 like 'risk'."""
 
 _CONCEPTS = (
     "SELECT ?concept ?slug ?label ?alt ?category WHERE {\n"
@@ -69,9 +75,6 @@ class _Names:
     category: bool
     alts: list[str]
 
-    def words(self) -> str:
-        return " ".join([self.ref.slug, self.ref.label, *self.alts]).casefold()
-
 
 def find_concept(store: Store, text: str, *, empty_category_ok: bool = True) -> ConceptRef:
     """A concept by slug, IRI, preferred or alternative label, ignoring case.
@@ -99,9 +102,13 @@ def find_concept(store: Store, text: str, *, empty_category_ok: bool = True) -> 
     raise QueryError(_missing(text, wanted, concepts))
 
 
-def matches_search(names: str, text: str) -> bool:
-    """Whether every word typed occurs in a concept's names ('funding' in 'Access to funding')."""
-    return all(word in names.casefold() for word in text.casefold().split())
+def search_names(names: list[tuple[str, str, list[str]]], text: str) -> list[str]:
+    """Slugs of the concepts, given as (slug, label, alternative labels), found by what
+    was typed: every word in one of their names by stem or as part of a word, or the
+    text within the slug."""
+    typed = text.strip().casefold()
+    found = set(ConceptMatcher.from_names(names).search(text))
+    return [slug for slug, _, _ in names if slug in found or (typed and typed in slug)]
 
 
 def concept_classes(store: Store) -> list[ConceptClass]:
@@ -201,9 +208,21 @@ def _missing(text: str, wanted: str, concepts: dict[str, _Names]) -> str:
         for level in ("slug", "label", "alt"):
             for name in _level_names(concept, level):
                 names.setdefault(name, concept.ref.slug)
-    lines = [f"no concept called '{text}' — " + did_you_mean(wanted, names, "corpus/concepts.yaml")]
-    containing = [c.ref for c in concepts.values() if wanted and matches_search(c.words(), wanted)]
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=SPELLING_CUTOFF)
+    lines = [f"no concept called '{text}' — " + did_you_mean(wanted, close, "corpus/concepts.yaml")]
+    triples = [(c.ref.slug, c.ref.label, c.alts) for c in concepts.values()]
+    refs = {c.ref.slug: c.ref for c in concepts.values()}
+    containing = [refs[slug] for slug in search_names(triples, wanted)]
     if containing:
         lines.append(f"concepts whose names contain '{text.strip()}':")
         lines += _listing(containing)
+        return "\n".join(lines)
+    matcher = ConceptMatcher.from_names(triples)
+    ranked = matcher.rank(wanted, n=SUGGESTIONS + 1)
+    unknown = [w for w in words(wanted) if not matcher.known(w)]
+    if unknown and not close:
+        lines.append("no concept's names use " + ", ".join(f"'{w}'" for w in unknown))
+    if ranked:
+        lines.append(f"concepts sharing words with '{text.strip()}', closest first:")
+        lines += _listing([refs[c.slug] for c in ranked])
     return "\n".join(lines)
