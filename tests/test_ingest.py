@@ -67,6 +67,41 @@ def test_a_pdf_without_pdftotext_says_what_to_install(
         extract_text(pdf)
 
 
+def minimal_pdf(words: str) -> bytes:
+    """A one-page PDF showing `words` in Helvetica, its cross-reference offsets computed."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({words}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils not installed (.ci/run installs it)"
+)
+def test_a_pdf_is_read_through_pdftotext(tmp_path: Path) -> None:
+    pdf = tmp_path / "review.pdf"
+    pdf.write_bytes(minimal_pdf("Trust between partners mattered most."))
+    assert "Trust between partners mattered most." in extract_text(pdf)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot a pdf")
+    with pytest.raises(PartnergraphError, match="pdftotext could not read it"):
+        extract_text(broken)
+
+
 def test_an_unknown_kind_of_file_is_refused(tmp_path: Path) -> None:
     odd = tmp_path / "review.docx"
     odd.write_bytes(b"PK\x03\x04")
@@ -165,6 +200,8 @@ def test_ingest_review_build_evidence_verify(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "A lack of trust between council officers" in " ".join(done.output.split())
     assert "Working Together Locally" in done.output
+    done = runner.invoke(main, [*where, "bib", "check", "--document", KEY])
+    assert not [line for line in done.output.splitlines() if "-note" in line and "lacks" in line], done.output
     report = verify_quotes(project, project.root / "texts")
     assert report.checked[KEY] > 0
     assert not [m for m in report.misses if m.document == KEY]

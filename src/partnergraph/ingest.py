@@ -119,6 +119,7 @@ def placeholder_entry(document: str, number: int, raw: str) -> Work:
     fields = {
         "pg-endnote": str(number),
         "pg-unresolved": "true",
+        "pg-unstated": "author, year, title",
         "note": f"Endnote {number} of {document}, not identified: {raw[:200]}",
     }
     return _work(f"{document}-note{number}", "misc", fields)
