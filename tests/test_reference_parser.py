@@ -222,3 +222,62 @@ def test_the_evaluation_reports_its_figures(works):
     # the scorer can fail: a reference with the wrong title is counted wrong
     wrong = eval_references.evaluate("", works, [_ref(("Rowe, M.",), "2006", "Something else entirely")])
     assert wrong.paired == 0 or wrong.accuracy("title") == 0.0
+
+
+def test_harvard_and_plain_text_entries_are_read_without_italics():
+    text = "\n".join(
+        [
+            "References",
+            "Rowe, M. (2006). Abusive partnerships: new forms of governance, new forms of abuse?"
+            " International Journal of Sociology and Social Policy, 26(5/6), 207-219. https://doi.org/10.1108/01443330610674251",
+            "Huxham, C. and Vangen, S. (2005) Managing to Collaborate. London: Routledge.",
+            "Shaw, M., 2003. Successful collaboration. Nonprofit Management and Leadership, 14(1),"
+            " pp.107-120.",
+            "Public Services (Social Value) Act 2012, c. 3. London: The Stationery Office.",
+        ]
+    )
+    rowe, huxham, shaw, act = find_references(text)
+    assert rowe.title == "Abusive partnerships: new forms of governance, new forms of abuse?"
+    assert (rowe.volume, rowe.issue, rowe.pages, rowe.doi) == (
+        "26",
+        "5/6",
+        "207-219",
+        "10.1108/01443330610674251",
+    )
+    assert huxham.authors == ("Huxham, C.", "Vangen, S.")
+    assert (huxham.entry_type, huxham.place, huxham.publisher) == ("book", "London", "Routledge")
+    assert (shaw.year, shaw.container, shaw.volume, shaw.pages) == (
+        "2003",
+        "Nonprofit Management and Leadership",
+        "14",
+        "107-120",
+    )
+    assert (act.entry_type, act.year, act.title) == (
+        "legislation",
+        "2012",
+        "Public Services (Social Value) Act 2012",
+    )
+
+
+def test_vancouver_endnotes_and_a_bare_number_each_open_an_entry():
+    text = "\n".join(
+        [
+            "Notes",
+            "1. Smith J, Jones K. Partnership working in practice. J Public Adm. 2001;12(3):45-67.",
+            "2 Ibid.",
+            "3. Lester H, Birchwood M, et al. Barriers and facilitators. Health Soc Care Community.",
+            "2008;16(5):493-500.",
+        ]
+    )
+    first, ibid, lester = find_references(text)
+    assert [r.number for r in (first, ibid, lester)] == [1, 2, 3]
+    assert (first.authors, first.year, first.container) == (
+        ("Smith, J.", "Jones, K."),
+        "2001",
+        "J Public Adm",
+    )
+    assert (first.volume, first.issue, first.pages) == ("12", "3", "45-67")
+    assert ibid.raw == "2 Ibid." and ibid.authors == ()
+    assert (
+        lester.authors == ("Lester, H.", "Birchwood, M.", "others") and lester.year == "2008"
+    )  # wrapped line

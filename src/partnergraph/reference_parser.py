@@ -24,13 +24,22 @@ _HEADING = re.compile(
 )
 # What ends it: an appendix, or a Markdown heading of its own level.
 _AFTER = re.compile(r"^[ \t]*(?:#+[ \t]*)?(?:appendix|appendices|annex)\b", re.IGNORECASE | re.MULTILINE)
-_NUMBERED = re.compile(r"^[ \t]*(?:\[(\d{1,4})\]|(\d{1,4})[.)])[ \t]+")
+_NUMBERED = re.compile(r"^[ \t]*(?:\[(\d{1,4})\]|(\d{1,4})[.)]|(\d{1,4})(?=[ \t]+[A-Z]))[ \t]+")
 _YEAR = r"(?:\d{4}[a-z]?|n\.\s?d\.)"
 # An author-year entry starts with names followed by "(2007)." or "2007." (APA, Harvard).
 _AUTHOR_YEAR_START = re.compile(
     rf"^[ \t]*[A-Z\u00C0-\u024F][^\n()]{{0,300}}?[.,]?[ \t]*\(({_YEAR})(?:,[^)]*)?\)"
     rf"|^[ \t]*[A-Z\u00C0-\u024F][^\n()]{{0,300}}?,[ \t]({_YEAR})[.,][ \t]"
+    r"|^[ \t]*[A-Z][^\n]{0,150}?\b(?:Act|Regulations|Order)[ \t]+\d{4}\b"
 )
+# 'Smith J, Jones K. Title. Journal. 2001;12(3):45-67.' (Vancouver, numbered lists)
+_VANCOUVER = re.compile(
+    r"(?P<authors>[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+)* [A-Z]{1,3}"
+    r"(?:, [A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+)* [A-Z]{1,3})*(?:,? et al)?)\.\s+"
+    r"(?P<title>[^.?!]+[?!]?)\.?\s+(?P<container>[^.;]+(?:\.[^.;0-9]+)*?)\.?\s+"
+    r"(?P<year>\d{4})[a-z]?[^;]*;\s*(?P<volume>\d+)?(?:\((?P<issue>[^)]+)\))?(?::\s*(?P<pages>[\w-]+))?"
+)
+_ACT = re.compile(r"(?P<title>[A-Z][^\n]{0,150}?\b(?:Act|Regulations|Order)[ \t]+(?P<year>\d{4}))\b")
 # 'Surname, I. J.' (a particle or a second surname allowed), up to the next separator.
 _PERSON = re.compile(
     r"((?:(?:van|von|de|der|den|du|la|le|di|da|Mc|O')[ \t]?)*[A-Z\u00C0-\u024F][\w'\u2019-]+"
@@ -40,7 +49,7 @@ _PERSON = re.compile(
 _DOI = re.compile(r"(?:doi:?\s*|https?://(?:dx\.)?doi\.org/)?\b(10\.\d{4,9}/[^\s<>\"]+)", re.IGNORECASE)
 _URL = re.compile(r"<?(https?://[^\s<>]+)>?")
 _PAGES = re.compile(r"(?:pp?\.\s*)?\b(\d+)\s*[-\u2013\u2014]\s*(\d+)\b")
-_VOLUME = re.compile(r"\s*,\s*(\d+)?\s*(?:\((\d+(?:[/-]\d+)?)\))?\s*[,.:]")
+_VOLUME = re.compile(r"\s*,?\s*(\d+)?\s*(?:\((\d+(?:[/-]\d+)?)\))?\s*[,.:]")
 _LEGISLATION = re.compile(r"\b(Act|Regulations|Order|Bill|Directive|Statutory Instrument)\b( \d{4})?")
 _POLICY = re.compile(r"\b(White Paper|Green Paper|Strategy|Action Plan|Programme for Government)\b")
 
@@ -94,16 +103,27 @@ def _entry_spans(text: str, begin: int, end: int) -> list[tuple[int, int]]:
     """Group the lines into entries: a line opening a numbered or author-year entry starts
     one, any other line (a wrapped title, a URL or DOI on its own line) continues it."""
     lines = _lines(text, begin, end)
-    numbered = sum(bool(_NUMBERED.match(text[a:b])) for a, b in lines)
-    starts = _NUMBERED if numbered >= max(2, len(lines) // 4) else _AUTHOR_YEAR_START
+    is_numbered = sum(_number(text[a:b]) is not None for a, b in lines) >= max(2, len(lines) // 4)
     entries: list[list[int]] = []
+    expected = 1
     for a, b in lines:
         line = text[a:b]
-        if starts.match(line) or not entries:
+        if is_numbered:
+            # the next number opens an entry; any other number is a wrapped line's ("2001;12(3)")
+            opens = _number(line) is not None and (_number(line) == expected or not entries)
+            expected = (_number(line) or 0) + 1 if opens else expected
+        else:
+            opens = bool(_AUTHOR_YEAR_START.match(line))
+        if opens or not entries:
             entries.append([a + len(line) - len(line.lstrip()), b])
         else:
             entries[-1][1] = b
     return [(a, b) for a, b in entries]
+
+
+def _number(line: str) -> int | None:
+    found = _NUMBERED.match(line)
+    return int(next(g for g in found.groups() if g)) if found else None
 
 
 def _parse(text: str, start: int, end: int) -> ParsedReference:
@@ -112,7 +132,7 @@ def _parse(text: str, start: int, end: int) -> ParsedReference:
     number = None
     numbered = _NUMBERED.match(flat)
     if numbered:
-        number = int(numbered.group(1) or numbered.group(2))
+        number = _number(flat)
         flat = flat[numbered.end() :]
     fields = _fields(flat)
     return ParsedReference(start=start, end=end, raw=raw, number=number, **fields)
@@ -127,7 +147,7 @@ def _fields(flat: str) -> dict:
     head = re.match(rf"(.+?),?\s*\(({_YEAR})(?:,[^)]*)?\)\.?\s*|(.+?),\s({_YEAR})[.,]\s", flat)
     empty = dict(authors=(), year=None, title=None, container=None, volume=None, issue=None, pages=None)
     if not head:
-        return {**empty, "doi": doi, "url": url, "entry_type": _type_of(flat, {"url": url})}
+        return {**empty, "doi": doi, "url": url, **_other_styles(flat, url)}
     names, year = (head.group(1), head.group(2)) if head.group(1) else (head.group(3), head.group(4))
     year_suffix = year[4:] if year[:4].isdigit() and len(year) > 4 else None
     year = "n.d." if not year[:4].isdigit() else year[:4]
@@ -138,6 +158,25 @@ def _fields(flat: str) -> dict:
     out.update(_title_and_source(rest))
     out["entry_type"] = _type_of(flat, out)
     return out
+
+
+def _other_styles(flat: str, url: str | None) -> dict:
+    """A Vancouver entry or an Act; otherwise nothing beyond DOI and URL is read."""
+    vancouver = _VANCOUVER.match(flat)
+    if vancouver:
+        names = re.split(r",\s*", re.sub(r",? et al$", "", vancouver.group("authors")))
+        people = [
+            re.sub(r"^(.*) ([A-Z]{1,3})$", lambda m: f"{m.group(1)}, {'. '.join(m.group(2))}.", n)
+            for n in names
+        ]
+        if vancouver.group("authors").endswith("et al"):
+            people.append("others")
+        fields = {k: vancouver.group(k) for k in ("title", "container", "year", "volume", "issue", "pages")}
+        return {**fields, "authors": tuple(people), "entry_type": "article"}
+    act = _ACT.match(flat)
+    if act:
+        return {"title": act.group("title"), "year": act.group("year"), "entry_type": "legislation"}
+    return {"entry_type": _type_of(flat, {"url": url})}
 
 
 def _authors(names: str) -> tuple[str, ...]:
@@ -176,9 +215,19 @@ def _title_and_source(rest: str) -> dict:
         out["container"] = italic.group(1).strip(" ,.")
         tail = rest[italic.end() :]
     else:
-        parts = re.split(r"(?<=[a-z?!])[.?!]\s+(?=[A-Z])", rest, maxsplit=1)
-        out["title"] = _clean_title(parts[0]) or None
-        tail = parts[1] if len(parts) > 1 else ""
+        stop = re.search(r"(?<=[a-z0-9)\]])([.?!])\s+(?=[A-Z])", rest)
+        title = (
+            rest[: stop.start()] + ("" if not stop or stop.group(1) == "." else stop.group(1))
+            if stop
+            else rest
+        )
+        out["title"] = _clean_title(title)
+        tail = rest[stop.end() :] if stop else ""
+        published = re.fullmatch(r"([^:.,]+):\s*(.+?)\.?", tail.strip())
+        if published:
+            out["place"], out["publisher"] = published.group(1).strip(), published.group(2).strip()
+            out["container"] = out["publisher"]
+            return out
         container = re.match(r"([^,(]+?)\s*(?=,\s*\d|,?\s*\(\d|\.\s*$|$)", tail)
         out["container"] = container.group(1).strip(" .") if container and container.group(1) else None
         tail = tail[container.end() :] if container else tail
