@@ -3,11 +3,13 @@ the bibliography keys them (issue 15, part B)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
+from partnergraph.bib_matching import year_key
 from partnergraph.bibliography import Work, load_bib_file
 from partnergraph.reference_parser import ParsedReference, bibtex_key, find_references, match_work
 
@@ -203,9 +205,23 @@ def test_keys_follow_the_bibliographys_rules(works):
         bibtex_key(lettered, taken) == "charitiescommission2009summaryb"
         or "charitiescommission2009summaryb" in taken
     )
+    assert year_key(lettered) == "charitiescommission2009b"  # what the entry's ids record
     clash = _ref(("Rowe, M.",), "2006", "Abusive partnerships again")
     assert bibtex_key(clash, taken) == "rowe2006abusiveb"
     assert bibtex_key(clash, taken | {"rowe2006abusiveb"}) == "rowe2006abusivec"
+
+
+@needs_seeds
+def test_the_evaluation_script_runs_and_prints_json(capsys):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import eval_references
+    finally:
+        sys.path.pop(0)
+    assert eval_references.main(["--seeds", str(SEEDS), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["entries"] == 93 and set(figures["accuracy"]) == set(eval_references.FIELDS)
+    assert eval_references.main(["--seeds", str(ROOT / "no-such-folder")]) == 2
 
 
 @needs_seeds

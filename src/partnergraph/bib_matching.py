@@ -38,6 +38,13 @@ def first_surname(ref: ParsedReference) -> str:
     return key_stem(name)
 
 
+def year_key(ref: ParsedReference) -> str:
+    """The key an author-year citation of the reference spells ('charitiescommission2009b',
+    'snaveley2003'): what an entry's `ids` records for it."""
+    year = ref.year if ref.year and ref.year[:4].isdigit() else "-nd"
+    return f"{first_surname(ref)}{year}{ref.year_suffix or ''}"
+
+
 def work_surname(work: Work) -> str:
     """`bib check`'s first-author surname, with a corporate name's leading 'The' dropped
     as the keys drop it (charteredinstituteofpurchasingandsupply2010definition)."""
@@ -75,8 +82,7 @@ def _same_author_and_year(ref: ParsedReference, work: Work) -> bool:
     surname = first_surname(ref)
     if surname and work_surname(work) and _similar(surname, work_surname(work)):
         return True
-    variant = f"{surname}{ref.year}{ref.year_suffix or ''}"
-    return bool(surname) and variant in work.variant_keys
+    return bool(surname) and year_key(ref) in work.variant_keys
 
 
 def match_work(ref: ParsedReference, works: list[Work]) -> Work | None:
@@ -95,8 +101,7 @@ def match_work(ref: ParsedReference, works: list[Work]) -> Work | None:
     if ref.year_suffix:
         # '2009b': the author has several works that year, so an entry without a title
         # is this one only if its ids carry the same letter.
-        lettered = f"{first_surname(ref)}{ref.year}{ref.year_suffix}"
-        candidates = [w for w in candidates if lettered in w.variant_keys]
+        candidates = [w for w in candidates if year_key(ref) in w.variant_keys]
     return candidates[0] if len(candidates) == 1 else None
 
 
