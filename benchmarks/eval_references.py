@@ -10,6 +10,12 @@ parsed entry is paired with the curated BibTeX entry of the same first author
   the true entry is removed from the bibliography (a match then is always wrong).
 
     .venv/bin/python benchmarks/eval_references.py [--seeds ../shared/seeds] [--json]
+
+refextract (INSPIRE's parser, PyPI `refextract` 1.1.7) is compared in a throwaway venv,
+not a dependency: `python -m venv /tmp/refx && /tmp/refx/bin/pip install refextract`,
+then dump `refextract.extract_references_from_string(SECTION, is_only_references=True)`
+for the text between the "Bibliography" heading and "Appendix 1 -" to JSON and pass it
+with `--refextract FILE`. Its records are scored by the same pairing and fields.
 """
 
 from __future__ import annotations
