@@ -98,3 +98,35 @@ def test_glued_digits_are_notes_only_in_a_text_with_a_notes_section() -> None:
 def test_results_are_sorted_by_start() -> None:
     text = "Trust¹ matters [4] (Shaw, 2003)."
     assert [c.kind for c in find_citations(text)] == ["note", "numbered", "author-year"]
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "keys"),
+    [
+        (
+            "Transaction Cost Theory (Williamson, 1975, 1985, 1991) and",
+            ["Williamson, 1975", "Williamson, 1985", "Williamson, 1991"],
+            ["williamson1975", "williamson1985", "williamson1991"],
+        ),
+        ("toolkit. Audit Scotland (July 2010)", ["Audit Scotland, 2010"], ["auditscotland2010"]),
+        ("Working With Partners. Fields In Trust (undated)", ["Fields In Trust, n.d."], ["fieldsintrust-nd"]),
+        ("the work of (Ling 2012:3) shows", ["Ling, 2012"], ["ling2012"]),
+        ("sector (CLES/nef, 2013: 12)", ["CLES/nef, 2013"], ["clesnef2013"]),
+        (
+            "(Office of the Third Sector, 2006)",
+            ["Office of the Third Sector, 2006"],
+            ["officeofthethirdsector2006"],
+        ),
+        ("Summary Information Return 2007 Of Aims", [], []),
+        ("CHESTER BUSINESS SCHOOL DECEMBER, 2010", [], []),
+        ("(Rowe, 2006; Shaw, 2003)", ["Rowe, 2006", "Shaw, 2003"], ["rowe2006", "shaw2003"]),
+    ],
+)
+def test_further_forms_years_months_undated_and_bracketed(
+    text: str, labels: list[str], keys: list[str]
+) -> None:
+    found = only(text)
+    assert [c.label for c in found] == labels
+    assert [c.keys[0] for c in found] == keys
+    assert all(text[c.start : c.end] == c.text for c in found)
+    assert [c.year for c in found] == [None if "n.d." in label else label[-4:] for label in labels]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from partnergraph import Project
+from partnergraph import Project, build, load_sources
 from partnergraph.citations import find_citations, key_stem
 from partnergraph.cli import main
 from test_verify import write_texts
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 
 
 @pytest.mark.parametrize(
@@ -114,3 +118,79 @@ def test_one_document_is_covered_without_the_others_texts(mini: Project, tmp_pat
     code, out = run_coverage(mini, tmp_path / "texts", "--document", "nosuch")
     assert code != 0
     assert "no reviewed document 'nosuch' in the corpus (reviewed: tsrc-review, wallace2010)" in out
+
+
+def test_prefix_of_a_title_keyed_entry_resolves_when_unique(mini: Project, tmp_path: Path) -> None:
+    paths = write_texts(mini, tmp_path / "texts")
+    bib = mini.root / "bibliography" / "works.bib"
+    bib.write_text(bib.read_text().replace("@misc{osborne2012,", "@misc{osborne2012public,"))
+    with paths["wallace2010"].open("a", encoding="utf-8") as text:
+        text.write("Osborne et al (2012) disagree.\n")
+    code, out = run_coverage(mini, tmp_path / "texts", "--document", "wallace2010")
+    assert code == 0, out
+    assert "cited but no claim uses it: osborne2012public  (Osborne et al, 2012)" in out
+
+
+SEEDS = Path(__file__).parent.parent.parent / "shared" / "seeds"
+SIXTH_TEXT = """A short review of trust in partnerships.
+
+Trust between partners grows slowly (Shaw, 2003) and is lost quickly [2].
+
+References
+[2] Rowe, M. (2006). Abusive partnerships.
+"""
+SIXTH_YAML = """document: sixth-review
+text:
+  file: sixth.txt
+claims:
+  - id: s001
+    concept: trust
+    polarity: enables
+    asserted_by: [shaw2003successful]
+    quote: "Trust between partners grows slowly (Shaw, 2003)"
+    kind: review
+"""
+
+
+@pytest.mark.skipif(
+    not SEEDS.is_dir(), reason="the reviewed texts are not beside this clone (../shared/seeds)"
+)
+def test_a_sixth_document_breaks_nothing(seed_corpus: Project, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    for part in ("ontology", "corpus", "bibliography", "queries"):
+        shutil.copytree(seed_corpus.root / part, root / part)
+    (root / "corpus/documents/sixth-review.yaml").write_text(SIXTH_YAML, encoding="utf-8")
+    with (root / "bibliography/reviewed.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n@misc{sixth-review,\n  title = {A short review of trust in partnerships},\n}\n")
+    texts = tmp_path / "texts"
+    shutil.copytree(SEEDS, texts)
+    (texts / "sixth.txt").write_text(SIXTH_TEXT, encoding="utf-8")
+    project = Project.locate(root)
+    build(project)
+    reviewed = {path.stem for path in (root / "corpus/documents").glob("*.yaml")}
+    assert len(reviewed) == 6
+    result = CliRunner().invoke(main, ["--project", str(root), "verify", "--texts", str(texts)])
+    assert result.exit_code == 0, result.output
+    assert "quotes verified in 6 document text(s)" in result.output
+    code, out = run_coverage(project, texts, "--document", "sixth-review")
+    assert code == 0, out
+    assert out.splitlines()[1] == (
+        "sixth-review: 2 citations of 2 works in the bibliography, 1 of them used by claims; "
+        "0 citation forms match no entry"
+    )
+    assert out.splitlines()[2].startswith("  1 numbered citations")
+    code, out = run_coverage(project, texts)
+    assert {line.split(":")[0] for line in out.splitlines() if not line.startswith(" ")} >= reviewed
+
+
+def test_citation_evaluation_scores_every_reviewed_document(seed_corpus: Project) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("the reviewed texts are not beside this clone (../shared/seeds)")
+    from eval_citations import evaluate
+
+    scores = evaluate(seed_corpus, SEEDS)
+    documents = {doc.document for doc in load_sources(seed_corpus).corpus.documents}
+    assert {s.document for s in scores} == documents
+    for s in scores:
+        assert 0 <= s.recall <= 1 and 0 <= s.precision_claims <= s.precision_bibliography <= 1
+        assert len(s.missed) == round(s.reference * (1 - s.recall))

@@ -20,13 +20,6 @@ from partnergraph.verify import verify_quotes
 
 REPO = Path(__file__).parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
-REVIEWED = (
-    "tsrc-nd-building",
-    "local-cross-sector-nd",
-    "wallace2010",
-    "sttrf-nd-compass",
-    "cairns-nd-partnership",
-)
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +36,11 @@ def works_backing(project: Project, concept: str) -> set[str]:
 def test_every_reviewed_document_is_annotated_and_the_build_is_valid(seed: Project) -> None:
     sources = load_sources(seed)
     per_document = Counter(doc.document for doc, _ in sources.corpus.claims)
-    assert set(per_document) == set(REVIEWED)
-    assert all(count >= 100 for count in per_document.values()), per_document
+    # The reviewed documents are the corpus's document files, never a fixed list; those whose texts
+    # are the shipped seeds are annotated thoroughly, a document added later may hold fewer claims.
+    assert set(per_document) == {doc.document for doc in sources.corpus.documents}
+    seeded = {doc.document for doc in sources.corpus.documents if (SEEDS / (doc.text_file or "-")).is_file()}
+    assert all(per_document[key] >= 100 for key in seeded), per_document
     violations = validate_project(seed)
     assert not violations, violations[:5]
 

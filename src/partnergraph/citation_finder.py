@@ -23,13 +23,20 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_WORD = r"[A-Z][\w'’\-]*"
-_NAME = rf"{_WORD}(?:\s+(?:of|for|and\s+Local|de|van|von)?\s*{_WORD})*"
+_WORD = r"[A-Z][\w'’\-/]*"
+_NAME = rf"{_WORD}(?:\s+(?:(?:of|for)(?:\s+the)?|and\s+Local|de|van|von)?\s*{_WORD})*"
 _AUTHORS = rf"{_NAME}(?:\s*(?:,\s*(?:&|and\b)?|&|\band\b)\s*{_NAME})*(?:\s+et\.?\s+al\.?)?"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Spring|Summer|Autumn|Winter)"
+)
+_YEAR = r"(?P<year>(?:19|20)\d\d[a-z]?\b(?!\s*[-–]\s*\d)|n\.\s?d\.|undated\b)"
 _AUTHOR_YEAR = re.compile(
-    rf"(?P<authors>{_AUTHORS})(?:['’]s)?\s*,?\s*\(?\s*(?P<year>(?:19|20)\d\d[a-z]?)\b(?!\s*[-–]\s*\d)"
+    rf"(?P<authors>{_AUTHORS})(?:['’]s)?(?P<separator>\s*,?\s*\(?\s*(?:{_MONTH}\s+)?){_YEAR}"
     r"(?P<pages>\s*:\s*\d+(?:\s*[-–]\s*\d+)?)?"
 )
+# Further years of the same authors: "(Williamson, 1975, 1985, 1991)".
+_MORE_YEARS = re.compile(r"\s*[,;]\s*(?P<year>(?:19|20)\d\d[a-z]?)\b(?!\s*[-–]\s*\d)(?!\s*[,;]?\s*[A-Z])")
 _NUMBERED = re.compile(r"\[(?P<numbers>\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\]")
 _SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_NOTE = re.compile(rf"(?<=[^\s{_SUPERSCRIPT}])[{_SUPERSCRIPT}]+")
@@ -123,7 +130,7 @@ class FoundCitation:
     def label(self) -> str:
         """How a report names it: "Cairns et al, 2006", "[54, 55]", "note 3"."""
         if self.kind == "author-year":
-            return f"{self.authors}, {self.year}"
+            return f"{self.authors}, {self.year or 'n.d.'}"
         if self.kind == "numbered":
             return "[" + ", ".join(map(str, self.numbers)) + "]"
         return f"note {self.numbers[0]}"
@@ -148,6 +155,10 @@ def _author_year(text: str) -> list[FoundCitation]:
     every tail of the remaining words is a candidate key, longest first. A key naming
     the first two surnames (`huxhamvangen1996`) comes before them, and the whole name
     up to a comma before that split, for corporate authors with "and" in their names.
+    A name and year with only a space between them count inside brackets ("(Ling
+    2012:3)") and never in running text, where "Return 2007" is a title. Further years
+    of the same authors ("Williamson, 1975, 1985") are citations of their own, spanning
+    the year.
     """
     found = []
     for match in _AUTHOR_YEAR.finditer(text):
@@ -157,37 +168,48 @@ def _author_year(text: str) -> list[FoundCitation]:
             start += opener.end()
             authors = authors[opener.end() :]
         names = [n for n in re.split(r"\s*(?:,|&|\bet\.?\s+al\.?)\s*", authors) if n]
-        corporate = re.sub(r"['’]s$", "", names[0]).split()
-        first = re.split(r"\s+and\s+", names[0])[0]
-        words = re.sub(r"['’]s$", "", first).split()
-        if not words or key_stem(words[0]) in NOT_AUTHORS:
+        words = re.sub(r"['’]s$", "", re.split(r"\s+and\s+", names[0])[0]).split()
+        bare = not re.search(r"[,(]", match["separator"]) and not re.search(r"[(;]\s*$", text[:start])
+        if not words or key_stem(words[0]) in NOT_AUTHORS or key_stem(words[-1]) in _DATE_WORDS or bare:
             continue
-        year = match["year"]
-        second = names[1] if len(names) > 1 else names[0].partition(" and ")[2]
-        pair = [key_stem(words[-1] + second.split()[-1]) + year] if second.split() else []
-        whole = [key_stem("".join(corporate)) + year]
-        tails = [key_stem("".join(words[i:])) + year for i in range(len(words))]
-        others = [names[0].partition(" and ")[2], *names[1:]]
-        surnames = [" ".join(words)] + [
-            re.sub(r"['’]s$", "", n).strip() for o in others for n in re.split(r"\s+and\s+", o) if n.strip()
-        ]
-        end = match.end()
-        found.append(
-            FoundCitation(
-                kind="author-year",
-                start=start,
-                end=end,
-                text=text[start:end],
-                surnames=tuple(surnames),
-                year=year,
-                et_al=bool(_ET_AL.search(authors)),
-                numbers=(),
-                secondary=bool(_SECONDARY.search(text[max(0, start - 30) : start])),
-                authors=" ".join(authors.split()),
-                keys=tuple(dict.fromkeys(pair + whole + tails)),
-            )
-        )
+        year = match["year"] if match["year"][0].isdigit() else None
+        citation = _citation(text, start, match.end(), authors, names, words, year)
+        found.append(citation)
+        position = match.end()
+        while more := _MORE_YEARS.match(text, position):
+            position = more.end()
+            found.append(_citation(text, more.start("year"), position, authors, names, words, more["year"]))
     return found
+
+
+_DATE_WORDS = frozenset(key_stem(m) for m in _MONTH[3:-1].split("|"))
+
+
+def _citation(
+    text: str, start: int, end: int, authors: str, names: list[str], words: list[str], year: str | None
+) -> FoundCitation:
+    suffix = year or "-nd"
+    second = names[1] if len(names) > 1 else names[0].partition(" and ")[2]
+    pair = [key_stem(words[-1] + second.split()[-1]) + suffix] if second.split() else []
+    whole = [key_stem("".join(re.sub(r"['’]s$", "", names[0]).split())) + suffix]
+    tails = [key_stem("".join(words[i:])) + suffix for i in range(len(words))]
+    others = [names[0].partition(" and ")[2], *names[1:]]
+    surnames = [" ".join(words)] + [
+        re.sub(r"['’]s$", "", n).strip() for o in others for n in re.split(r"\s+and\s+", o) if n.strip()
+    ]
+    return FoundCitation(
+        kind="author-year",
+        start=start,
+        end=end,
+        text=text[start:end],
+        surnames=tuple(surnames),
+        year=year,
+        et_al=bool(_ET_AL.search(authors)),
+        numbers=(),
+        secondary=bool(_SECONDARY.search(text[max(0, start - 30) : start])),
+        authors=" ".join(authors.split()),
+        keys=tuple(dict.fromkeys(pair + whole + tails)),
+    )
 
 
 def _expand(numbers: str) -> tuple[int, ...]:

@@ -16,6 +16,7 @@ cannot read, so a text cited only by number never passes as "0 citations".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,11 +109,23 @@ class CoverageReport:
         return out
 
 
+_TITLE_WORD = re.compile(r"(\d{4}|-nd)-?[a-z]+$")
+
+
 def key_index(works: list[Work]) -> dict[str, str]:
+    """Cite keys a citation may produce → the entry's key: the keys, their `ids`, and the key
+    without its title word (`rowe2006abusive` → `rowe2006`, `fieldsintrust-nd-working` →
+    `fieldsintrust-nd`) when no other entry shares that stem."""
     index = {w.key: w.key for w in works}
     for w in works:
         for variant in w.variant_keys:
             index.setdefault(variant, w.key)
+    stems: dict[str, list[str]] = {}
+    for w in works:
+        stems.setdefault(_TITLE_WORD.sub(r"\1", w.key), []).append(w.key)
+    for stem, keys in stems.items():
+        if len(keys) == 1:
+            index.setdefault(stem, keys[0])
     return index
 
 

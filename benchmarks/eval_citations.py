@@ -1,0 +1,126 @@
+"""Citation finding, measured per reviewed document against its curated claims.
+
+For each reviewed document of the corpus (read from corpus/documents, not a fixed
+list), `find_citations` runs on its text; each author-year citation is mapped to a
+cite key with the bibliography's key rules and `ids` variants (as `coverage` does).
+The reference set is the works the document's curated claims name in `asserted_by`
+and `via` (the document itself left out). Then, over distinct works:
+
+* recall: reference works some found citation maps to;
+* precision against the claims: found works (and unmatched citation forms) that the
+  claims name — a work the text cites but no claim uses counts as wrong here, so this
+  is a lower bound;
+* precision against the bibliography: found citations that map to any entry, the
+  rest being misreadings (or works the curators left out).
+
+Numbered citations and note markers carry no key; their counts are reported beside.
+
+    .venv/bin/python benchmarks/eval_citations.py [--seeds ../shared/seeds] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from partnergraph import Project
+from partnergraph.citation_finder import find_citations
+from partnergraph.citations import key_index
+from partnergraph.verify import document_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class DocumentScore:
+    document: str
+    text_file: str
+    reference: int
+    found_works: int
+    unmatched_forms: int
+    recall: float
+    precision_claims: float
+    precision_bibliography: float
+    numbered: int
+    notes: int
+    missed: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 1.0
+
+
+def evaluate(project: Project, texts: Path) -> list[DocumentScore]:
+    sources, documents = document_texts(project, texts)
+    index = key_index(sources.works)
+    scores = []
+    for doc, path in documents:
+        if path is None:
+            continue
+        reference = {k for c in doc.claims for k in (*c.asserted_by, *c.via)} - {doc.document}
+        found = find_citations(path.read_text(encoding="utf-8"))
+        works: set[str] = set()
+        unmatched: set[str] = set()
+        for citation in (c for c in found if c.kind == "author-year"):
+            key = next((index[k] for k in citation.keys if k in index), None)
+            if key is None:
+                unmatched.add(citation.label)
+            elif key != doc.document:
+                works.add(key)
+        predicted = len(works) + len(unmatched)
+        scores.append(
+            DocumentScore(
+                document=doc.document,
+                text_file=path.name,
+                reference=len(reference),
+                found_works=len(works),
+                unmatched_forms=len(unmatched),
+                recall=_ratio(len(reference & works), len(reference)),
+                precision_claims=_ratio(len(reference & works), predicted),
+                precision_bibliography=_ratio(len(works), predicted),
+                numbered=sum(c.kind == "numbered" for c in found),
+                notes=sum(c.kind == "note" for c in found),
+                missed=sorted(reference - works),
+                unmatched=sorted(unmatched),
+            )
+        )
+    return sorted(scores, key=lambda s: s.text_file)
+
+
+def table(scores: list[DocumentScore]) -> str:
+    lines = [
+        "| text | document | works | recall | precision (claims) | precision (bib) | numbered | notes |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {s.text_file[:3]} | {s.document} | {s.reference} | {s.recall:.3f} | {s.precision_claims:.3f} "
+        f"| {s.precision_bibliography:.3f} | {s.numbered} | {s.notes} |"
+        for s in scores
+    ]
+    for s in scores:
+        if s.missed:
+            lines.append(f"{s.document} missed: {', '.join(s.missed[:8])}")
+        if s.unmatched:
+            lines.append(f"{s.document} unmatched forms: {'; '.join(s.unmatched[:8])}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.seeds.is_dir():
+        print(f"no reviewed texts at {args.seeds}", file=sys.stderr)
+        return 2
+    scores = evaluate(Project.locate(ROOT), args.seeds)
+    print(json.dumps([asdict(s) for s in scores], indent=1) if args.json else table(scores))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
