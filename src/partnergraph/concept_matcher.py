@@ -151,6 +151,9 @@ STOP_WORDS = frozenset(
 are stop words here: whether a factor is missing is the polarity's business, not the
 concept's."""
 
+ALTERNATIVE_SHARE = 0.9
+"""An alternative label met counts this share of the preferred label met equally well:
+the concept a text names by its own name comes first."""
 MIN_COVERAGE = 0.5
 """A name is a candidate once words carrying half its weight occur in the text."""
 
@@ -188,6 +191,7 @@ def stems(text: str) -> dict[str, str]:
 class _Name:
     slug: str
     stems: tuple[str, ...]
+    share: float
 
 
 class ConceptMatcher:
@@ -211,7 +215,8 @@ class ConceptMatcher:
             for name in dict.fromkeys([label, *alts]):
                 name_stems = tuple(stems(name))
                 if name_stems:
-                    self._names.append(_Name(slug, name_stems))
+                    share = 1.0 if name == label else ALTERNATIVE_SHARE
+                    self._names.append(_Name(slug, name_stems, share))
         frequency = Counter(s for n in self._names for s in set(n.stems))
         total = max(len(self._names), 1)
         self._weight = {s: math.log(1 + total / f) for s, f in frequency.items()}
@@ -242,7 +247,7 @@ class ConceptMatcher:
             coverage = matched / sum(self._weight[s] for s in name.stems)
             if coverage < MIN_COVERAGE:
                 continue
-            score = round(coverage * coverage * matched, 4)
+            score = round(coverage * coverage * matched * name.share, 4)
             if name.slug not in best or score > best[name.slug].score:
                 best[name.slug] = Candidate(name.slug, score, tuple(found[s] for s in hits))
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.slug))

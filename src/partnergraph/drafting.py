@@ -146,7 +146,7 @@ def _units(text: str) -> Iterator[tuple[int, int, str | None]]:
             yield start, end, section
             start = None
         if heading:
-            section = line.strip().lstrip("#").strip()
+            section = line.strip().lstrip("#").strip().rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")
         elif line.strip():
             if start is None:
                 start = line_start + len(line) - len(line.lstrip())
