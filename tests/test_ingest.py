@@ -213,3 +213,41 @@ def test_review_stopped_by_the_end_of_input_keeps_its_decisions(ingested: Projec
     assert "decisions made so far are kept" in result.output
     assert len(yaml.safe_load((ingested.documents_dir / f"{KEY}.yaml").read_text())["claims"]) == 1
     assert read_drafts(drafts_file(ingested, KEY)).drafts[0].decision is not None
+
+
+def test_schema_more_kinds_legislation_policy_and_unresolved_endnotes(mini: Project) -> None:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from partnergraph.namespaces import BIBO, PG, claim_iri, work_iri
+
+    doc = mini.documents_dir / "tsrc-review.yaml"
+    doc.write_text(
+        doc.read_text().replace("    kind: review\n", "    kind: [review, participant-testimony]\n", 1)
+    )
+    bib = mini.bibliography_dir / "works.bib"
+    bib.write_text(
+        bib.read_text()
+        + "\n@legislation{localism2011, title = {Localism Act 2011}, year = {2011}}\n"
+        + "@policy{compact2010, title = {The Compact}, year = {2010}}\n"
+        + "@misc{tsrc-review-note6, pg-endnote = {6}, pg-unresolved = {true},"
+        + " pg-unstated = {author, year, title}}\n"
+    )
+    build(mini)  # the SHACL shapes run and must be satisfied
+    graph = Graph().parse(mini.graph_file)
+    claim = claim_iri("tsrc-review", "c001")
+    assert set(graph.objects(claim, PG.evidenceKind)) == {PG.Review}
+    assert set(graph.objects(claim, PG.additionalEvidenceKind)) == {PG.ParticipantTestimony}
+    assert (work_iri("localism2011"), RDF.type, BIBO.Legislation) in graph
+    assert (work_iri("compact2010"), RDF.type, PG.PolicyDocument) in graph
+    note: URIRef = work_iri("tsrc-review-note6")
+    assert graph.value(note, PG.endnoteNumber) == Literal(6)
+    assert graph.value(note, PG.unresolvedCitation) == Literal(True)
+
+
+def test_a_kind_outside_the_list_is_named(mini: Project) -> None:
+    doc = mini.documents_dir / "tsrc-review.yaml"
+    doc.write_text(doc.read_text().replace("    kind: review\n", "    kind: [review, interviews]\n", 1))
+    problems: list = []
+    load_corpus(mini, problems)
+    assert any("'interviews'" in str(p) and "participant-testimony" in str(p) for p in problems), problems

@@ -32,6 +32,9 @@ BIBO_CLASS = {
     "thesis": BIBO.Thesis,
     "online": BIBO.Webpage,
     "webpage": BIBO.Webpage,
+    "legislation": BIBO.Legislation,
+    "legal": BIBO.Legislation,
+    "policy": PG.PolicyDocument,
 }
 # BibTeX field -> predicate; values are literals as the BibTeX holds them.
 WORK_FIELDS = {
@@ -88,6 +91,11 @@ def add_works(graph: Graph, works: Iterable[Work], reviewed: dict[str, DocumentA
             graph.add((node, PG.suppliedField, Literal(supplied)))
         if work.minimal:
             graph.add((node, PG.minimalRecord, Literal(True)))
+        endnote = work.get("pg-endnote")
+        if endnote and endnote.isdigit():
+            graph.add((node, PG.endnoteNumber, Literal(int(endnote))))
+        if (work.get("pg-unresolved") or "").lower() == "true":
+            graph.add((node, PG.unresolvedCitation, Literal(True)))
         doc = reviewed.get(work.key)
         if doc is not None:
             graph.add((node, RDF.type, PG.ReviewedDocument))
@@ -149,6 +157,8 @@ def add_claim(graph: Graph, doc: DocumentAnnotations, claim: Claim) -> None:
         graph.add((node, PG.mentionCount, Literal(claim.count)))
     if claim.kind:
         graph.add((node, PG.evidenceKind, PG[EVIDENCE_KINDS[claim.kind]]))
+    for kind in claim.more_kinds:
+        graph.add((node, PG.additionalEvidenceKind, PG[EVIDENCE_KINDS[kind]]))
     for sector in claim.sectors:
         graph.add((node, PG.sector, Literal(sector)))
     if claim.partnership_type:

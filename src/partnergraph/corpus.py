@@ -100,6 +100,9 @@ class Claim:
     note: str | None
     origin: Origin
     key_lines: dict[str, int]
+    more_kinds: tuple[str, ...] = ()
+    """Evidence kinds after the first of a `kind:` list (literature and interviews, say);
+    `kind` stays the principal one that evidence profiles count and sort by."""
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.origin.line)
@@ -238,6 +241,7 @@ def _read_claim(
         c = FieldReader(context, shown_as, f"{what} context", CONTEXT_KEYS, problems)
         sectors, country = c.text_list("sector"), c.text("country")
         partnership_type = c.text("partnership_type")
+    kinds = f.choice_list("kind", EVIDENCE_KINDS)
     claim = Claim(
         id=f.text("id", required=True) or "",
         concept=f.text("concept", required=True) or "",
@@ -249,13 +253,14 @@ def _read_claim(
         pages=f.text("pages"),
         wording=f.text("wording"),
         count=f.integer("count"),
-        kind=f.choice("kind", EVIDENCE_KINDS),
+        kind=kinds[0] if kinds else None,
         sectors=sectors,
         country=country,
         partnership_type=partnership_type,
         note=f.text("note"),
         origin=Origin(shown_as, item.line),
         key_lines=dict(item.key_lines),
+        more_kinds=kinds[1:],
     )
     if claim.id and not CLAIM_ID.match(claim.id):
         f.problem("id", f"claim id '{claim.id}' has characters an IRI cannot carry", "use c001")

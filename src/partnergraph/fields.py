@@ -105,6 +105,19 @@ class FieldReader:
             return None
         return value
 
+    def choice_list(self, key: str, allowed: Iterable[str]) -> tuple[str, ...]:
+        """Allowed values, one or a list; each value outside the list is reported."""
+        options = list(allowed)
+        values = self.text_list(key)
+        for value in values:
+            if value not in options:
+                self.problem(
+                    key,
+                    f"'{key}' has '{value}', which is not one of {', '.join(options)}",
+                    did_you_mean(value, options, "the allowed values"),
+                )
+        return tuple(v for v in values if v in options)
+
     def mapping_field(self, key: str) -> LineDict | None:
         value = self.mapping.get(key)
         if value is None:
