@@ -95,7 +95,8 @@ def score_document(doc: DocumentAnnotations, corpus: Corpus, text: str, misses: 
         score.top1 += slugs[:1] == [claim.concept]
         score.top3 += claim.concept in slugs
         score.ceiling += claim.concept in sorted(concepts_of[sentence.start])[:3]
-        proposed = propose_polarity(sentence.text, by_slug[claim.concept].cls)
+        near = matcher.matched(sentence.text, claim.concept)
+        proposed = propose_polarity(sentence.text, by_slug[claim.concept].cls, near)
         score.polarity += proposed == claim.polarity
         score.kind += kind == claim.kind
         if claim.concept not in slugs and len(score.misses) < misses:

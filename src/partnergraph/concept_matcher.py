@@ -253,6 +253,14 @@ class ConceptMatcher:
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.slug))
         return ranked[:n]
 
+    def matched(self, text: str, slug: str) -> tuple[str, ...]:
+        """The words of the text that match the names of one concept, best name first."""
+        found = stems(text)
+        hits = [
+            tuple(found[s] for s in name.stems if s in found) for name in self._names if name.slug == slug
+        ]
+        return max(hits, key=len, default=())
+
     def search(self, text: str) -> list[str]:
         """Slugs of the concepts one of whose names holds every content word typed, by
         stem or as part of a word ("fund" finds "funding"), in name order."""

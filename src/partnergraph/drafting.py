@@ -9,7 +9,7 @@ so a quote cut from them verifies (`verify` folds whitespace, nothing else).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .concept_matcher import Candidate, ConceptMatcher
@@ -210,13 +210,21 @@ _BARRIER_WORDING = re.compile(
 _MIXED_WORDING = re.compile(r"\b(?:both\b.*\band\b.*\b(?:benefit|challenge)|double-edged|mixed)\b", re.I)
 
 
-def propose_polarity(text: str, concept_cls: str) -> str:
+NEAR_WORDS = 6
+"""Barrier wording counts when it is this many words or fewer from a word of the
+concept's name: a sentence listing problems and then "good communication" does not
+make communication hinder."""
+
+
+def propose_polarity(text: str, concept_cls: str, near: Sequence[str] = ()) -> str:
     """'enables', 'hinders', 'neutral' or 'mixed' for a claim the text makes about a
     concept of class `concept_cls` (a corpus class name such as SuccessFactor).
 
     Theories, partnership types and assumptions are described, so neutral; barriers
     and risks hinder; anything else enables unless the sentence uses negation or
-    barrier wording ("lack of", "insufficient", "hinder", "barrier", "without").
+    barrier wording ("lack of", "insufficient", "hinder", "barrier", "without") —
+    within NEAR_WORDS of one of the words `near` (the words a candidate matched, as
+    `Candidate.matched` gives them) where those occur in the text, anywhere otherwise.
 
     A negated success factor comes back as 'hinders', but the vocabulary records a
     missing success factor as its barrier counterpart ("lack of trust" is a claim that
@@ -231,7 +239,18 @@ def propose_polarity(text: str, concept_cls: str) -> str:
         return "hinders"
     if _MIXED_WORDING.search(text):
         return "mixed"
-    return "hinders" if _BARRIER_WORDING.search(text) else "enables"
+    return "hinders" if _BARRIER_WORDING.search(_around(text, near)) else "enables"
+
+
+def _around(text: str, near: Sequence[str]) -> str:
+    """The words of `text` within NEAR_WORDS of any of `near`; all of it if none occurs."""
+    tokens = text.split()
+    wanted = {w.casefold() for w in near}
+    hits = [i for i, t in enumerate(tokens) if re.sub(r"\W+", "", t).casefold() in wanted]
+    if not hits:
+        return text
+    keep = sorted({j for i in hits for j in range(max(0, i - NEAR_WORDS), i + NEAR_WORDS + 1)})
+    return " ".join(tokens[j] for j in keep if j < len(tokens))
 
 
 def counterpart_proposal(text: str, cls: str, counterpart: str | None) -> tuple[str | None, str]:
