@@ -130,3 +130,9 @@ def test_further_forms_years_months_undated_and_bracketed(
     assert [c.keys[0] for c in found] == keys
     assert all(text[c.start : c.end] == c.text for c in found)
     assert [c.year for c in found] == [None if "n.d." in label else label[-4:] for label in labels]
+
+
+def test_a_bracketed_number_opening_a_line_labels_a_reference_not_a_citation() -> None:
+    text = "Trust grows [1].\n\nReferences\n[1] Shaw, E. (2003). Successful partnerships.\n  [2] Rowe"
+    assert [c.text for c in only(text, "numbered")] == ["[1]"]
+    assert only(text, "numbered")[0].start == text.index("[1]")

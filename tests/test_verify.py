@@ -24,8 +24,9 @@ def write_texts(project: Project, directory: Path) -> dict[str, Path]:
     return paths
 
 
-def run_verify(project: Project, texts: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["--project", str(project.root), "verify", "--texts", str(texts)])
+def run_verify(project: Project, texts: Path, *extra: str) -> tuple[int, str]:
+    args = ["--project", str(project.root), "verify", "--texts", str(texts), *extra]
+    result = CliRunner().invoke(main, args)
     return result.exit_code, result.output
 
 
@@ -70,32 +71,10 @@ def test_missing_text_fails(mini: Project, tmp_path: Path) -> None:
 def test_one_document_is_verified_without_the_others_texts(mini: Project, tmp_path: Path) -> None:
     paths = write_texts(mini, tmp_path / "texts")
     paths["tsrc-review"].unlink()
-    result = CliRunner().invoke(
-        main,
-        [
-            "--project",
-            str(mini.root),
-            "verify",
-            "--texts",
-            str(tmp_path / "texts"),
-            "--document",
-            "wallace2010",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "6 of 6 quotes verified in 1 document text(s)"
+    code, out = run_verify(mini, tmp_path / "texts", "--document", "wallace2010")
+    assert code == 0, out
+    assert out.splitlines()[-1] == "6 of 6 quotes verified in 1 document text(s)"
     paths["wallace2010"].write_text("Nothing of it.\n")
-    result = CliRunner().invoke(
-        main,
-        [
-            "--project",
-            str(mini.root),
-            "verify",
-            "--texts",
-            str(tmp_path / "texts"),
-            "--document",
-            "wallace2010",
-        ],
-    )
-    assert result.exit_code == 1
-    assert "0 of 6 quotes verified" in result.output
+    code, out = run_verify(mini, tmp_path / "texts", "--document", "wallace2010")
+    assert code == 1
+    assert "0 of 6 quotes verified" in out

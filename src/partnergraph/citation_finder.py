@@ -225,9 +225,11 @@ def _expand(numbers: str) -> tuple[int, ...]:
 
 
 def _numbered(text: str) -> list[FoundCitation]:
+    """Bracketed numbers, but not one opening a line: that labels an entry of the reference list."""
     return [
         FoundCitation("numbered", m.start(), m.end(), m[0], (), None, False, _expand(m["numbers"]), False)
         for m in _NUMBERED.finditer(text)
+        if text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip()
     ]
 
 
