@@ -136,3 +136,10 @@ def test_a_bracketed_number_opening_a_line_labels_a_reference_not_a_citation() -
     text = "Trust grows [1].\n\nReferences\n[1] Shaw, E. (2003). Successful partnerships.\n  [2] Rowe"
     assert [c.text for c in only(text, "numbered")] == ["[1]"]
     assert only(text, "numbered")[0].start == text.index("[1]")
+
+
+def test_a_corporate_author_is_also_keyed_by_its_initials_last() -> None:
+    (citation,) = only("Learning and Skills Improvement Service (undated)")
+    assert citation.keys[-1] == "lsis-nd"
+    (person,) = only("(Rowe, 2006)")
+    assert person.keys == ("rowe2006",)

@@ -193,6 +193,10 @@ def _citation(
     pair = [key_stem(words[-1] + second.split()[-1]) + suffix] if second.split() else []
     whole = [key_stem("".join(re.sub(r"['’]s$", "", names[0]).split())) + suffix]
     tails = [key_stem("".join(words[i:])) + suffix for i in range(len(words))]
+    # A corporate author of three or more capitalised words is also keyed by its initials
+    # ("Learning and Skills Improvement Service" → `lsis`), last, as the least certain.
+    capitals = [w for w in re.sub(r"['’]s$", "", names[0]).split() if w[0].isupper()]
+    initials = [key_stem("".join(w[0] for w in capitals)) + suffix] if len(capitals) >= 3 else []
     others = [names[0].partition(" and ")[2], *names[1:]]
     surnames = [" ".join(words)] + [
         re.sub(r"['’]s$", "", n).strip() for o in others for n in re.split(r"\s+and\s+", o) if n.strip()
@@ -208,7 +212,7 @@ def _citation(
         numbers=(),
         secondary=bool(_SECONDARY.search(text[max(0, start - 30) : start])),
         authors=" ".join(authors.split()),
-        keys=tuple(dict.fromkeys(pair + whole + tails)),
+        keys=tuple(dict.fromkeys(pair + whole + tails + initials)),
     )
 
 
