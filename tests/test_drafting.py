@@ -195,6 +195,7 @@ def test_a_missing_success_factor_is_proposed_as_its_barrier_counterpart(corpus:
         ("Several services reported gains [54,55,56].", "review"),
         ("Most interviewees valued the support they received.", "empirical-study"),
         ("“We never knew who to call,” one participant said.", "participant-testimony"),
+        ("They saw it as “a way to reach the parts we cannot reach alone”.", "participant-testimony"),
         ("We conclude that trust matters most.", "author-analysis"),
         ("Partners should agree roles at the outset.", "practice-guidance"),
         ("Ensure every partner signs the agreement.", "practice-guidance"),

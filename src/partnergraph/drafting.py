@@ -273,6 +273,7 @@ _TESTIMONY = re.compile(
     r"(?:said|says|told|explained|commented|described|noted|reported)\b|\b(?:told us|said that)\b",
     re.I,
 )
+_QUOTED_SPEECH = re.compile(r"[“\"][^”\"]{20,}[”\"]")
 _EMPIRICAL = re.compile(
     r"\b(?:interview\w*|survey\w*|participants?|respondents?|focus groups?|questionnaires?|case stud\w+|"
     r"fieldwork|action research|feedback)\b",
@@ -291,13 +292,14 @@ _THEORY = re.compile(r"\b(?:theor\w+|model\w*|typolog\w+|framework)\b", re.I)
 
 def propose_kind(text: str) -> str:
     """The evidence kind, as corpus documents name it (`kind:` in
-    corpus/documents/*.yaml): cited literature is a review; what participants said is
-    testimony; interviews, surveys and participants an empirical study; "we conclude"
-    or "this review" the author's analysis; "should"/"ensure" practice guidance;
-    models and theories theory; anything else the document's own analysis."""
+    corpus/documents/*.yaml): cited literature is a review; what participants said,
+    or words quoted without a citation, testimony; interviews, surveys and
+    participants an empirical study; "we conclude" or "this review" the author's
+    analysis; "should"/"ensure" practice guidance; models and theories theory;
+    anything else the document's own analysis."""
     if _CITATION.search(text):
         return "review"
-    if _TESTIMONY.search(text):
+    if _TESTIMONY.search(text) or _QUOTED_SPEECH.search(text):
         return "participant-testimony"
     if _EMPIRICAL.search(text):
         return "empirical-study"
