@@ -251,3 +251,18 @@ def test_a_kind_outside_the_list_is_named(mini: Project) -> None:
     problems: list = []
     load_corpus(mini, problems)
     assert any("'interviews'" in str(p) and "participant-testimony" in str(p) for p in problems), problems
+
+
+def test_review_adds_a_concept_when_none_fits(ingested: Project) -> None:
+    refused = "n\nno-such-parent-here\nBarrier\nx\nnot-a-slug\n\n"  # a counterpart that does not exist
+    answers = refused + "n\nlack-of-small-grants\nBarrier\nLack of small grants\n\nresources\nq\n"
+    result = CliRunner().invoke(main, ["--project", str(ingested.root), "review", KEY], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "'not-a-slug' is not a concept slug" in result.output
+    problems: list = []
+    corpus = load_corpus(ingested, problems)
+    assert not problems
+    added = next(c for c in corpus.concepts if c.slug == "lack-of-small-grants")
+    assert (added.cls, added.label, added.broader) == ("Barrier", "Lack of small grants", ("resources",))
+    claims = yaml.safe_load((ingested.documents_dir / f"{KEY}.yaml").read_text())["claims"]
+    assert [c["concept"] for c in claims] == ["lack-of-small-grants"]

@@ -492,6 +492,18 @@ def ingest(obj: Context, file: Path, key: str) -> None:
     click.echo("\n".join(report.lines(obj.project)))
 
 
+def _new_concept(session: Any, slug: str, slugs: set[str]) -> None:
+    from .corpus import CONCEPT_CLASSES
+    from .drafts import add_concept
+
+    cls = click.prompt("class", type=click.Choice(CONCEPT_CLASSES), show_choices=True)
+    label = click.prompt("label")
+    counterpart = click.prompt("counterpart slug (Enter: none)", default="", show_default=False)
+    broader = click.prompt("broader slugs, comma separated (Enter: none)", default="", show_default=False)
+    add_concept(session.project, slug, cls, label, counterpart.strip(), broader)
+    slugs.add(slug)
+
+
 def _review_answer(session: Any, draft: Any, slugs: set[str]) -> str:
     """Ask until the answer is one the review can apply (or q)."""
     from .drafts import apply_answer
@@ -500,8 +512,11 @@ def _review_answer(session: Any, draft: Any, slugs: set[str]) -> str:
         answer = click.prompt("decision", default="1", show_default=True).strip().lower()
         if answer == "q":
             return answer
-        typed = click.prompt("concept slug").strip() if answer == "s" else ""
+        typed = click.prompt("concept slug").strip() if answer in ("s", "n") else ""
         try:
+            if answer == "n":
+                _new_concept(session, typed, slugs)
+                answer = "s"
             click.echo("  " + apply_answer(session, draft, answer, slugs, typed))
             return answer
         except PartnergraphError as exc:
@@ -522,6 +537,7 @@ def review(obj: Context, key: str, accept_top: bool) -> None:
     session = Review(obj.project, key)
     concepts = load_corpus(obj.project, list[SourceProblem]()).concepts
     labels = {c.slug: c.label for c in concepts}
+    slugs = set(labels)  # grows when the curator adds a concept
     pending = session.pending
     if not accept_top:
         click.echo(CONVENTIONS)
@@ -529,10 +545,10 @@ def review(obj: Context, key: str, accept_top: bool) -> None:
         for index, draft in enumerate(pending, 1):
             if accept_top:
                 if draft.options:
-                    apply_answer(session, draft, "1", set(labels))
+                    apply_answer(session, draft, "1", slugs)
                 continue
             click.echo(f"\n({index}/{len(pending)}) " + "\n".join(describe(draft, labels)))
-            answer = _review_answer(session, draft, set(labels))
+            answer = _review_answer(session, draft, slugs)
             if answer == "q":
                 break
     except click.Abort:

@@ -267,11 +267,42 @@ How to decide (the vocabulary's conventions, docs/schema.md):
     with 'hinders': that would grade the factor itself as contested.
   * One sentence naming several factors: pick them together (e.g. 1,2) - one claim each,
     all quoting the sentence. A finding that runs on into the next sentence: merge (m).
-  * No concept fits: reject (r) and add one to corpus/concepts.yaml (slug, class, label,
-    counterpart, broader), then review again.
+  * No concept fits: add one (n) - slug, class, label, its counterpart (a Barrier for a
+    SuccessFactor and the other way round) and broader categories - and accept it.
 Answers: Enter or 1 = first candidate, 2 / 3 / 1,2 = others or several, s = type a slug,
-r = reject, m = merge with the previous accepted claim, q = stop here (resume later).
+n = add a new concept, r = reject, m = merge with the previous accepted claim,
+q = stop here (resume later).
 """
+
+
+def add_concept(
+    project: Project, slug: str, cls: str, label: str, counterpart: str = "", broader: str = ""
+) -> None:
+    """Append a concept to corpus/concepts.yaml when none of the vocabulary fits; checked
+    here as the build would, so a typo is caught where it was made, not at the next build."""
+    from .corpus import CONCEPT_CLASSES, SLUG, load_concepts
+
+    problems: list[SourceProblem] = []
+    path = project.concepts_file
+    known = {c.slug: c for c in load_concepts(path.read_text(encoding="utf-8"), "concepts.yaml", problems)}
+    if not SLUG.match(slug):
+        raise PartnergraphError(f"slug '{slug}' is not lowercase-with-hyphens, e.g. 'lack-of-trust'")
+    if slug in known:
+        raise PartnergraphError(f"'{slug}' exists already; choose it with s")
+    if cls not in CONCEPT_CLASSES:
+        raise PartnergraphError(f"class '{cls}' is not one of {', '.join(CONCEPT_CLASSES)}")
+    parents = [b.strip() for b in broader.split(",") if b.strip()]
+    for name in [counterpart, *parents] if counterpart else parents:
+        if name not in known:
+            raise PartnergraphError(f"'{name}' is not a concept slug (partnergraph concepts --search WORD)")
+    entry: dict[str, Any] = {"slug": slug, "class": cls, "label": label}
+    if parents:
+        entry["broader"] = parents
+    if counterpart:
+        entry["counterpart"] = counterpart
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    text += yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=100_000)
+    write_atomically(path, text.encode("utf-8"))
 
 
 def describe(draft: Draft, labels: dict[str, str]) -> list[str]:

@@ -55,7 +55,7 @@ class IngestReport:
             f"text: {project.relative(self.text_path)} ({self.characters:,} characters)",
             f"citations: {self.citations} ({kinds})",
             f"references: {self.references} read; {len(self.reused)} already in the bibliography "
-            f"({', '.join(self.reused) or 'none'}), {len(self.added)} added to bibliography/{INGESTED_BIB}",
+            f"({shortened(self.reused)}), {len(self.added)} added to bibliography/{INGESTED_BIB}",
         ]
         if self.unresolved:
             numbers = ", ".join(str(n) for n in self.unresolved)
@@ -63,6 +63,14 @@ class IngestReport:
         out.append(f"drafts: {self.drafts} claims in {project.relative(self.drafts_path or Path())}")
         out.append(f"next: partnergraph review {self.key}")
         return out
+
+
+def shortened(keys: list[str], shown: int = 5) -> str:
+    """A few keys and how many more: a 93-entry reference list would fill the screen."""
+    if not keys:
+        return "none"
+    more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
+    return ", ".join(keys[:shown]) + more
 
 
 def first_heading(text: str) -> str | None:
