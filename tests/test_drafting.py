@@ -65,6 +65,14 @@ def test_sentences_keep_abbreviations_initials_and_citations_whole() -> None:
     ]
 
 
+def test_dotted_abbreviations_do_not_end_a_sentence() -> None:
+    text = "Partnerships in the U.K. Government's programme grew. Then they shrank."
+    assert [s.text for s in sentences(text)] == [
+        "Partnerships in the U.K. Government's programme grew.",
+        "Then they shrank.",
+    ]
+
+
 def test_a_sentence_belongs_to_the_nearest_heading_above() -> None:
     sections = {s.text.split()[0]: s.section for s in sentences(TEXT)}
     assert sections["Mattessich"] == "2.4.2 Critical Success Factors"

@@ -195,7 +195,8 @@ def _abbreviation(unit: str, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).strip(".")
-    return token.casefold() in _ABBREVIATIONS or (len(token) == 1 and token.isupper())
+    dotted = "." in token  # U.K., i.e.
+    return dotted or token.casefold() in _ABBREVIATIONS or (len(token) == 1 and token.isupper())
 
 
 NEGATIVE_CLASSES = frozenset({"Barrier", "Risk"})
