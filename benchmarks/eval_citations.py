@@ -13,6 +13,9 @@ and `via` (the document itself left out). Then, over distinct works:
 * precision against the bibliography: found citations that map to any entry, the
   rest being misreadings (or works the curators left out).
 
+* secondary: of the works the claims cite `via` (a secondary citation), the share that a
+  citation found with "as cited by/in" before it maps to.
+
 Numbered citations and note markers carry no key; their counts are reported beside.
 
     .venv/bin/python benchmarks/eval_citations.py [--seeds ../shared/seeds] [--json]
@@ -46,6 +49,8 @@ class DocumentScore:
     precision_bibliography: float
     numbered: int
     notes: int
+    via: int = 0
+    secondary_recall: float = 1.0
     missed: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
 
@@ -63,7 +68,9 @@ def evaluate(project: Project, texts: Path) -> list[DocumentScore]:
             continue
         reference = {k for c in doc.claims for k in (*c.asserted_by, *c.via)} - {doc.document}
         found = find_citations(path.read_text(encoding="utf-8"))
+        via = {k for c in doc.claims for k in c.via}
         works: set[str] = set()
+        secondary: set[str] = set()
         unmatched: set[str] = set()
         for citation in (c for c in found if c.kind == "author-year"):
             key = next((index[k] for k in citation.keys if k in index), None)
@@ -71,6 +78,8 @@ def evaluate(project: Project, texts: Path) -> list[DocumentScore]:
                 unmatched.add(citation.label)
             elif key != doc.document:
                 works.add(key)
+                if citation.secondary:
+                    secondary.add(key)
         predicted = len(works) + len(unmatched)
         scores.append(
             DocumentScore(
@@ -84,6 +93,8 @@ def evaluate(project: Project, texts: Path) -> list[DocumentScore]:
                 precision_bibliography=_ratio(len(works), predicted),
                 numbered=sum(c.kind == "numbered" for c in found),
                 notes=sum(c.kind == "note" for c in found),
+                via=len(via),
+                secondary_recall=_ratio(len(via & secondary), len(via)),
                 missed=sorted(reference - works),
                 unmatched=sorted(unmatched),
             )
@@ -93,12 +104,13 @@ def evaluate(project: Project, texts: Path) -> list[DocumentScore]:
 
 def table(scores: list[DocumentScore]) -> str:
     lines = [
-        "| text | document | works | recall | precision (claims) | precision (bib) | numbered | notes |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| text | document | works | recall | precision (claims) | precision (bib) | via: secondary "
+        "| numbered | notes |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     lines += [
         f"| {s.text_file[:3]} | {s.document} | {s.reference} | {s.recall:.3f} | {s.precision_claims:.3f} "
-        f"| {s.precision_bibliography:.3f} | {s.numbered} | {s.notes} |"
+        f"| {s.precision_bibliography:.3f} | {s.via}: {s.secondary_recall:.3f} | {s.numbered} | {s.notes} |"
         for s in scores
     ]
     for s in scores:
