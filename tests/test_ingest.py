@@ -193,6 +193,7 @@ def test_ingest_review_build_evidence_verify(tmp_path: Path) -> None:
     done = runner.invoke(main, [*where, "ingest", str(SYNTHETIC), "--key", KEY])
     assert done.exit_code == 0, done.output
     assert "next: partnergraph review" in done.output
+    assert "minimal entries (author and year) added (okafor2019" in done.output
     done = runner.invoke(main, [*where, "review", KEY, "--accept-top"])
     assert done.exit_code == 0, done.output
     build(project)
@@ -266,3 +267,12 @@ def test_review_adds_a_concept_when_none_fits(ingested: Project) -> None:
     assert (added.cls, added.label, added.broader) == ("Barrier", "Lack of small grants", ("resources",))
     claims = yaml.safe_load((ingested.documents_dir / f"{KEY}.yaml").read_text())["claims"]
     assert [c["concept"] for c in claims] == ["lack-of-small-grants"]
+
+
+def test_a_citation_no_reference_explains_becomes_a_minimal_work(ingested: Project) -> None:
+    drafts = read_drafts(drafts_file(ingested, KEY)).drafts
+    okafor = next(d for d in drafts if "(Okafor, 2019)" in d.quote)
+    assert len(okafor.asserted_by) == 1 and okafor.asserted_by[0].startswith("okafor2019")
+    work = next(w for w in load_bibliography(ingested, []) if w.key == okafor.asserted_by[0])
+    assert (work.get("author"), work.get("year"), work.minimal) == ("Okafor", "2019", True)
+    assert work.get("title") is None

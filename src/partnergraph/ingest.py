@@ -46,6 +46,7 @@ class IngestReport:
     reused: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     unresolved: list[int] = field(default_factory=list)
+    minimal: list[str] = field(default_factory=list)
     drafts: int = 0
     drafts_path: Path | None = None
 
@@ -57,6 +58,11 @@ class IngestReport:
             f"references: {self.references} read; {len(self.reused)} already in the bibliography "
             f"({shortened(self.reused)}), {len(self.added)} added to bibliography/{INGESTED_BIB}",
         ]
+        if self.minimal:
+            out.append(
+                f"cited but in no reference list: {len(self.minimal)} minimal entries (author and year) added"
+                f" ({shortened(self.minimal)})"
+            )
         if self.unresolved:
             numbers = ", ".join(str(n) for n in self.unresolved)
             out.append(f"unresolved endnotes (placeholder works): {numbers}")
@@ -203,6 +209,36 @@ def citation_keys(
     return []
 
 
+def minimal_works(
+    document: str, citations: list[FoundCitation], keys_of: dict[int, list[str]], taken: set[str]
+) -> tuple[dict[int, list[str]], list[Work]]:
+    """An author–year citation that neither the reference list nor the bibliography
+    explains still names a work: it becomes a minimal entry (author and year, all the
+    text states) instead of falling back to the reviewed document, which would count
+    its finding as the document's own."""
+    from .reference_parser import ParsedReference, bibtex_key
+
+    made: dict[tuple[tuple[str, ...], str], str] = {}
+    added: list[Work] = []
+    for index, c in enumerate(citations):
+        if keys_of[index] or c.kind != "author-year" or not c.surnames or not c.year:
+            continue
+        name = (c.surnames, c.year)
+        if name not in made:
+            ref = ParsedReference(
+                start=c.start, end=c.end, raw=c.text, number=None, authors=c.surnames, year=c.year,
+                title=None, container=None, volume=None, issue=None, pages=None, doi=None, url=None,
+                entry_type="misc",
+            )  # fmt: skip
+            key = made[name] = bibtex_key(ref, taken)
+            taken.add(key)
+            note = f"Cited in {document} as «{c.text}»; not in its reference list."
+            fields = {"author": " and ".join(c.surnames), "year": c.year, "pg-minimal": "true", "note": note}
+            added.append(_work(key, "misc", fields))
+        keys_of[index] = [made[name]]
+    return keys_of, added
+
+
 def _refuse_existing(project: Project, key: str, works: list[Work]) -> None:
     if any(w.key == key or key in w.variant_keys for w in works):
         raise PartnergraphError(f"'{key}' is already a work of the bibliography; choose another --key")
@@ -255,6 +291,11 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
     for c in citations:
         report.by_kind[c.kind] = report.by_kind.get(c.kind, 0) + 1
 
+    keys_of = {i: citation_keys(c, by_number, by_name, works) for i, c in enumerate(citations)}
+    taken = {w.key for w in works} | {v for w in works for v in w.variant_keys} | {w.key for w in added}
+    keys_of, minimal = minimal_works(key, citations, keys_of, taken | {key})
+    added += minimal
+    report.minimal = [w.key for w in minimal]
     classes = {c.slug: c.cls for c in corpus.concepts}
     matcher = ConceptMatcher(list(corpus.concepts))
     drafts: list[Draft] = []
@@ -265,9 +306,9 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
         if not ranked:
             continue
         asserted: list[str] = []
-        for c in citations:
+        for index, c in enumerate(citations):
             if sentence.start <= c.start < sentence.end:
-                asserted += [k for k in citation_keys(c, by_number, by_name, works) if k not in asserted]
+                asserted += [k for k in keys_of[index] if k not in asserted]
         options = tuple(
             Option(r.slug, r.score, tuple(r.matched), propose_polarity(sentence.text, classes[r.slug]))
             for r in ranked
