@@ -225,3 +225,9 @@ def test_a_miss_ranks_concepts_sharing_some_words(seed: Store) -> None:
     assert "no concept's names use 'failure'" in lines
     listed = [line.split()[0] for line in lines if line.startswith("  ")]
     assert listed[:2] == ["trust", "lack-of-trust"]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("trsut", "trust"), ("comunication", "communication")])
+def test_a_typing_slip_is_offered_its_spelling(seed: Store, typed: str, meant: str) -> None:
+    with pytest.raises(QueryError, match=f"did you mean '{meant}'"):
+        find_concept(seed, typed)

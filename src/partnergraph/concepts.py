@@ -26,9 +26,11 @@ from .stores import Store
 CONCEPT_PREFIX = str(ID["concept/"])
 SUGGESTIONS = 12
 """At most this many concepts are listed in one error message; the rest are counted."""
-SPELLING_CUTOFF = 0.85
-"""How alike (difflib's ratio) a name must be to be offered as the spelling meant:
-'comunication' is 0.96 like 'communication', but 'crisis' is 0.8 like 'risk'."""
+TYPOS_PER_LETTERS = 5
+"""A name is offered as the spelling meant when it is one typing slip (a letter
+missing, extra, wrong or two swapped) per this many letters away, and at least one:
+'trsut' is one slip from 'trust', 'comunication' one from 'communication', but
+'crisis' is three from 'risk', which character similarity alone would offer."""
 
 _CONCEPTS = (
     "SELECT ?concept ?slug ?label ?alt ?category WHERE {\n"
@@ -142,6 +144,20 @@ def _plural_form(squashed: str) -> str:
     return squashed[:-1] + "ies" if squashed.endswith("y") else squashed + "s"
 
 
+def typing_slips(typed: str, name: str) -> int:
+    """Letters inserted, deleted, replaced or swapped with a neighbour to turn one word
+    into the other (optimal string alignment distance)."""
+    rows = [list(range(len(name) + 1))]
+    for i, a in enumerate(typed, 1):
+        row = [i]
+        for j, b in enumerate(name, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a != b)))
+            if i > 1 and j > 1 and a == name[j - 2] and typed[i - 2] == b:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
 def _all_names(store: Store) -> dict[str, _Names]:
     concepts: dict[str, _Names] = {}
     for row in store.select(sparql_prologue() + _CONCEPTS, {}).dicts():
@@ -208,7 +224,12 @@ def _missing(text: str, wanted: str, concepts: dict[str, _Names]) -> str:
         for level in ("slug", "label", "alt"):
             for name in _level_names(concept, level):
                 names.setdefault(name, concept.ref.slug)
-    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=SPELLING_CUTOFF)
+    allowed = max(1, len(wanted) // TYPOS_PER_LETTERS)
+    close = [
+        name
+        for name in difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
+        if typing_slips(wanted, name) <= allowed
+    ][:1]
     lines = [f"no concept called '{text}' — " + did_you_mean(wanted, close, "corpus/concepts.yaml")]
     triples = [(c.ref.slug, c.ref.label, c.alts) for c in concepts.values()]
     refs = {c.ref.slug: c.ref for c in concepts.values()}
