@@ -276,3 +276,12 @@ def test_a_citation_no_reference_explains_becomes_a_minimal_work(ingested: Proje
     work = next(w for w in load_bibliography(ingested, []) if w.key == okafor.asserted_by[0])
     assert (work.get("author"), work.get("year"), work.minimal) == ("Okafor", "2019", True)
     assert work.get("title") is None
+
+
+def test_an_author_year_citation_finds_a_known_work_whose_key_it_does_not_spell() -> None:
+    works = load_bibliography(Project.locate(REPO), [])
+    text = "(Birmingham City Council, 2006)"
+    cite = FoundCitation(
+        "author-year", 0, len(text), text, ("Birmingham City Council",), "2006", False, (), False
+    )
+    assert citation_keys(cite, {}, {}, works) == ["birminghamcitycouncil2006partnership"]

@@ -187,6 +187,17 @@ def surname(author: str) -> str:
     return fold(name).lower()
 
 
+def as_reference(citation: FoundCitation) -> ParsedReference:
+    """An author–year citation as the reference it points to: surnames and year only."""
+    from .reference_parser import ParsedReference
+
+    return ParsedReference(
+        start=citation.start, end=citation.end, raw=citation.text, number=None, authors=citation.surnames,
+        year=citation.year, title=None, container=None, volume=None, issue=None, pages=None, doi=None,
+        url=None, entry_type="misc",
+    )  # fmt: skip
+
+
 def citation_keys(
     citation: FoundCitation,
     by_number: dict[int, str],
@@ -206,6 +217,12 @@ def citation_keys(
     for candidate in getattr(citation, "keys", ()):
         if candidate in known:
             return [canonical.get(candidate, candidate)]
+    if citation.surnames and citation.year:
+        from .reference_parser import match_work
+
+        work = match_work(as_reference(citation), works)
+        if work is not None:
+            return [work.key]
     return []
 
 
@@ -216,7 +233,7 @@ def minimal_works(
     explains still names a work: it becomes a minimal entry (author and year, all the
     text states) instead of falling back to the reviewed document, which would count
     its finding as the document's own."""
-    from .reference_parser import ParsedReference, bibtex_key
+    from .reference_parser import bibtex_key
 
     made: dict[tuple[tuple[str, ...], str], str] = {}
     added: list[Work] = []
@@ -225,12 +242,7 @@ def minimal_works(
             continue
         name = (c.surnames, c.year)
         if name not in made:
-            ref = ParsedReference(
-                start=c.start, end=c.end, raw=c.text, number=None, authors=c.surnames, year=c.year,
-                title=None, container=None, volume=None, issue=None, pages=None, doi=None, url=None,
-                entry_type="misc",
-            )  # fmt: skip
-            key = made[name] = bibtex_key(ref, taken)
+            key = made[name] = bibtex_key(as_reference(c), taken)
             taken.add(key)
             note = f"Cited in {document} as «{c.text}»; not in its reference list."
             fields = {"author": " and ".join(c.surnames), "year": c.year, "pg-minimal": "true", "note": note}
