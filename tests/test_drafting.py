@@ -150,6 +150,14 @@ def test_the_matcher_compares_stems_not_characters(matcher: ConceptMatcher, corp
     assert "reach-into-communities" not in [c.slug for c in ranked[:2]]
 
 
+def test_a_category_counts_less_than_a_concept_named_as_well(corpus: Corpus) -> None:
+    trust = next(c for c in corpus.concepts if c.slug == "trust")
+    grouping = dataclasses.replace(trust, slug="trust-category", cls="Category")
+    ranked = ConceptMatcher([trust, grouping]).rank("Trust grew.", n=2)
+    assert [c.slug for c in ranked] == ["trust", "trust-category"]
+    assert ranked[1].score == pytest.approx(ranked[0].score / 2, rel=0.01)
+
+
 def test_a_name_of_common_words_alone_ranks_below_a_specific_one(matcher: ConceptMatcher) -> None:
     ranked = [c.slug for c in matcher.rank("Effective partnerships need sufficient time.", n=3)]
     assert ranked[0] == "time"

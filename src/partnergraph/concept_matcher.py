@@ -154,6 +154,10 @@ concept's."""
 ALTERNATIVE_SHARE = 0.9
 """An alternative label met counts this share of the preferred label met equally well:
 the concept a text names by its own name comes first."""
+CATEGORY_SHARE = 0.5
+"""A category ("Power and equality") counts this share: claims are about the concepts
+it groups (fewer than 1 in 100 seed claims is about a category), so it is offered
+above a narrower concept only when its name is matched far better."""
 MIN_COVERAGE = 0.5
 """A name is a candidate once words carrying half its weight occur in the text."""
 
@@ -198,7 +202,8 @@ class ConceptMatcher:
     """Ranks concepts for a text by the stems of their preferred and alternative labels."""
 
     def __init__(self, concepts: list[Concept]) -> None:
-        self._init([(c.slug, c.label, c.alt) for c in concepts])
+        categories = {c.slug for c in concepts if c.cls == "Category"}
+        self._init([(c.slug, c.label, c.alt) for c in concepts], categories)
 
     @classmethod
     def from_names(cls, names: Iterable[tuple[str, str, Sequence[str]]]) -> ConceptMatcher:
@@ -207,7 +212,7 @@ class ConceptMatcher:
         matcher._init(list(names))
         return matcher
 
-    def _init(self, names: list[tuple[str, str, Sequence[str]]]) -> None:
+    def _init(self, names: list[tuple[str, str, Sequence[str]]], categories: set[str] | None = None) -> None:
         self._names: list[_Name] = []
         self._labels: dict[str, str] = {}
         for slug, label, alts in names:
@@ -216,6 +221,7 @@ class ConceptMatcher:
                 name_stems = tuple(stems(name))
                 if name_stems:
                     share = 1.0 if name == label else ALTERNATIVE_SHARE
+                    share *= CATEGORY_SHARE if slug in (categories or ()) else 1.0
                     self._names.append(_Name(slug, name_stems, share))
         frequency = Counter(s for n in self._names for s in set(n.stems))
         total = max(len(self._names), 1)
