@@ -143,3 +143,21 @@ def test_a_corporate_author_is_also_keyed_by_its_initials_last() -> None:
     assert citation.keys[-1] == "lsis-nd"
     (person,) = only("(Rowe, 2006)")
     assert person.keys == ("rowe2006",)
+
+
+def test_plain_digit_markers_are_taken_only_as_a_run_counting_up_from_one() -> None:
+    text = (
+        "working within and between sectors 1,2,3.\nbetter outcomes for communities 4.\n"
+        "reoffending (2012) 5,6. Specifically, see Table 7 and the checklist on page 12, or\n"
+        "a local interface (TSI),7 social enterprise.\n"
+    )
+    found = only(text, "note")
+    assert [c.numbers for c in found] == [(1, 2, 3), (4,), (5, 6), (7,)]
+    assert [c.text for c in found] == ["1,2,3", "4", "5,6", "7"]
+    assert all(text[c.start : c.end] == c.text for c in found)
+    assert only("communities 1.\nthe stage 2 work and 40 people in 3 rooms\n", "note") == []
+
+
+def test_superscript_markers_rule_out_plain_digit_ones() -> None:
+    text = "SMART¹ says sectors 1,2,3.\nand communities 4.\nand more 5.\n"
+    assert [c.text for c in only(text, "note")] == ["¹"]

@@ -220,3 +220,10 @@ def test_citation_evaluation_scores_every_reviewed_document(seed_corpus: Project
     for s in scores:
         assert 0 <= s.recall <= 1 and 0 <= s.precision_claims <= s.precision_bibliography <= 1
         assert len(s.missed) == round(s.reference * (1 - s.recall))
+
+
+def test_every_number_of_a_plain_marker_run_is_reported(mini: Project, tmp_path: Path) -> None:
+    texts = texts_with(mini, tmp_path / "texts", "between sectors 1,2,3.\nfor communities 4.\nand more 5.\n")
+    code, out = run_coverage(mini, texts, "--strict")
+    assert code == 1, out
+    assert "  3 note markers, 0 with their note in the text; no note text for 1, 2, 3, 4, 5" in out

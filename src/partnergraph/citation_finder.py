@@ -9,9 +9,11 @@ must see all of them, not only the ones a key can be read from:
 - numbered: "[35]", "[54,55,56]", "[3-5]" (ranges expanded);
 - note markers: superscript digits glued to the word before them ("SMART¹"), and,
   only in a text with a "Notes"/"Endnotes"/"Footnotes" heading, plain digits glued
-  after a word or punctuation ("partnership.12"). Digits separated by a space
-  ("sectors 1,2,3.") are not taken: in running text they are as often counts or page
-  numbers, and a false citation is worse than a missed one the curator can add.
+  after a word or punctuation ("partnership.12"). A text with neither has its plain
+  digit markers ("sectors 1,2,3.", "(TSI),16 social") taken only as a run of three or
+  more that counts up from 1 and never after a numbering label ("Table 1", "page
+  12"): in running text digits are as often counts or page numbers, and a false
+  citation is worse than a missed one the curator can add.
 
 Spans are in the text as given (no whitespace folding), so `text[start:end]` is the
 citation as printed, and a draft can point at it.
@@ -44,6 +46,15 @@ _SUPERSCRIPT_BODY = re.compile(rf"^\s*([{_SUPERSCRIPT}]+)", re.MULTILINE)
 _NUMBERED_BODY = re.compile(r"^\s*\[?(\d{1,3})[\].]?\s+\S", re.MULTILINE)
 _GLUED_NOTE = re.compile(
     r"(?<!\bp\.)(?<!\bpp\.)(?<!\d[,.;:])(?<=[a-z\.,;:\)’”\"])(?P<n>\d{1,3})(?=[\s,.;:)]|$)"
+)
+# A footnote number that lost its superscript in extraction: digits after a word or closing mark,
+# spaced or glued ("sectors 1,2,3.", "(TSI),16 social"), closing a line or followed by punctuation or a
+# lowercase word; never after a label that numbers things ("Table 1", "page 12", "Section 2.2.4").
+_PLAIN_MARKER = re.compile(
+    r"(?<![Tt]able)(?<![Ff]igure)(?<![Ss]ection)(?<![Cc]hapter)(?<![Aa]ppendix)(?<![Pp]age)(?<![Ss]tep)"
+    r"(?<![Ss]tage)(?<![Pp]art)(?<![Pp]hase)(?<=[a-z\)’”.,])(?<!\d[.,])(?<!\bp\.)(?<!\bpp\.)"
+    r"[ \t]?(?P<n>\d{1,2}(?:,\d{1,2})*)(?=[.,;:]?[ \t]*$|[.,;:][ \t]+\S|[ \t]+[a-z])",
+    re.MULTILINE,
 )
 _NOTES_HEADING = re.compile(r"^\s*(?:end|foot)?notes\s*$", re.IGNORECASE | re.MULTILINE)
 _SECONDARY = re.compile(r"as\s+cited\s+(?:by|in)\s*\(?\s*$", re.IGNORECASE)
@@ -247,6 +258,7 @@ def _notes_start(text: str) -> int | None:
 
 
 def _notes(text: str) -> list[FoundCitation]:
+    """Superscript markers; failing those, plain-digit markers that number their notes in order."""
     found = [
         FoundCitation(
             "note", m.start(), m.end(), m[0], (), None, False, (int(m[0].translate(_DIGITS)),), False
@@ -258,7 +270,26 @@ def _notes(text: str) -> list[FoundCitation]:
             FoundCitation("note", m.start(), m.end(), m[0], (), None, False, (int(m[0]),), False)
             for m in _GLUED_NOTE.finditer(text, 0, notes_start)
         ]
-    return found
+    return found or _plain_markers(text)
+
+
+def _plain_markers(text: str) -> list[FoundCitation]:
+    """Footnote numbers printed as plain digits, taken only as a run that counts up from 1.
+
+    A document numbers its notes in order, and counts, pages and list items rarely follow
+    one another so: each candidate must continue the run (its first number within two of
+    the next expected, to survive a marker lost in extraction), and a run shorter than
+    three markers is dropped.
+    """
+    expected, found = 1, []
+    for m in _PLAIN_MARKER.finditer(text):
+        numbers = tuple(int(n) for n in m["n"].split(","))
+        if list(numbers) == sorted(numbers) and expected <= numbers[0] <= expected + 2:
+            found.append(
+                FoundCitation("note", m.start("n"), m.end("n"), m["n"], (), None, False, numbers, False)
+            )
+            expected = numbers[-1] + 1
+    return found if len(found) >= 3 else []
 
 
 def note_bodies(text: str) -> set[int]:

@@ -160,9 +160,9 @@ def document_coverage(doc_key: str, used: set[str], text: str, index: dict[str, 
         cover.note_bodies = note_bodies(text)
         cover.unread_numbers = {n for c in numbered if c.kind == "numbered" for n in c.numbers}
         cover.unread_numbers -= cover.listed_numbers
-        notes = [c.numbers[0] for c in numbered if c.kind == "note"]
-        cover.notes_with_text = sum(n in cover.note_bodies for n in notes)
-        cover.unread_notes = set(notes) - cover.note_bodies
+        notes = [c.numbers for c in numbered if c.kind == "note"]
+        cover.notes_with_text = sum(set(n) <= cover.note_bodies for n in notes)
+        cover.unread_notes = {n for numbers in notes for n in numbers} - cover.note_bodies
     return cover
 
 
