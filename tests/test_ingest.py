@@ -285,3 +285,11 @@ def test_an_author_year_citation_finds_a_known_work_whose_key_it_does_not_spell(
         "author-year", 0, len(text), text, ("Birmingham City Council",), "2006", False, (), False
     )
     assert citation_keys(cite, {}, {}, works) == ["birminghamcitycouncil2006partnership"]
+
+
+def test_a_numbered_citation_with_no_entry_in_the_list_is_a_placeholder_of_its_own(ingested: Project) -> None:
+    drafts = read_drafts(drafts_file(ingested, KEY)).drafts
+    power = next(d for d in drafts if "[5-6]" in d.quote)
+    assert len(power.asserted_by) == 2 and f"{KEY}-note6" in power.asserted_by
+    note = next(w for w in load_bibliography(ingested, []) if w.key == f"{KEY}-note6")
+    assert (note.get("pg-endnote"), note.get("pg-unresolved")) == ("6", "true")

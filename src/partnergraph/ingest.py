@@ -297,12 +297,18 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
     refs = find_references(text)
     body_end = min((r.start for r in refs), default=len(text))
     by_number, by_name, added, reused, unresolved = resolve_references(key, refs, works)
-    report.references, report.reused, report.unresolved = len(refs), sorted(set(reused)), unresolved
+    report.references, report.reused, report.unresolved = len(refs), sorted(set(reused)), list(unresolved)
     citations = [c for c in find_citations(text) if c.start < body_end]
     report.citations = len(citations)
     for c in citations:
         report.by_kind[c.kind] = report.by_kind.get(c.kind, 0) + 1
 
+    for number in sorted({n for c in citations for n in c.numbers} - set(by_number)):
+        # Cited by number, but the list read has no such entry: still a work of its own.
+        placeholder = placeholder_entry(key, number, "no entry with this number was found")
+        added.append(placeholder)
+        by_number[number] = placeholder.key
+        report.unresolved.append(number)
     keys_of = {i: citation_keys(c, by_number, by_name, works) for i, c in enumerate(citations)}
     taken = {w.key for w in works} | {v for w in works for v in w.variant_keys} | {w.key for w in added}
     keys_of, minimal = minimal_works(key, citations, keys_of, taken | {key})
