@@ -18,6 +18,10 @@ and `via` (the document itself left out). Then, over distinct works:
 
 Numbered citations and note markers carry no key; their counts are reported beside.
 
+This is not a held-out measure: the finder's forms were written from these five texts
+(the forms the issue lists, and the undated, month-dated and multi-year forms the
+misses showed), so a sixth document is the real test.
+
     .venv/bin/python benchmarks/eval_citations.py [--seeds ../shared/seeds] [--json]
 """
 
