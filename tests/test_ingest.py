@@ -293,3 +293,19 @@ def test_a_numbered_citation_with_no_entry_in_the_list_is_a_placeholder_of_its_o
     assert len(power.asserted_by) == 2 and f"{KEY}-note6" in power.asserted_by
     note = next(w for w in load_bibliography(ingested, []) if w.key == f"{KEY}-note6")
     assert (note.get("pg-endnote"), note.get("pg-unresolved")) == ("6", "true")
+
+
+def test_an_html_review_keeps_its_sections_in_the_drafts(tmp_path: Path) -> None:
+    project = seed_copy(tmp_path / "project")
+    page = tmp_path / "review.html"
+    page.write_text(
+        "<html><body><h1>A Short Review</h1><h2>3 Barriers</h2>"
+        "<p>A lack of trust between partners was a barrier in most partnerships (Okafor, 2019).</p>"
+        "</body></html>"
+    )
+    ingest(project, page, "short2026review")
+    drafts = read_drafts(drafts_file(project, "short2026review")).drafts
+    lack = next(d for d in drafts if d.quote.startswith("A lack of trust"))
+    assert lack.section == "3 Barriers"
+    stub = next(w for w in load_bibliography(project, []) if w.key == "short2026review")
+    assert stub.get("title") == "A Short Review"
