@@ -101,24 +101,31 @@ def test_numbered_citations_are_seen_and_strict_fails_without_a_reference_list(
     assert code == 1, out
 
 
-def test_numbered_citations_are_looked_up_in_the_reference_list(mini: Project, tmp_path: Path) -> None:
+def test_numbered_citations_go_through_the_reference_list_to_the_bibliography(
+    mini: Project, tmp_path: Path
+) -> None:
     listed = (
-        "Trust grows slowly [1] and is lost quickly [2,3].\n\nReferences\n"
-        "[1] Shaw, E. (2003). Successful partnerships. Journal of Partnerships, 2(1), 1-10.\n"
-        "[2] Rowe, M. (2006). Abusive partnerships. Social Policy, 26(5), 207-219.\n"
+        "Partners are unequal [1] and rarely collaborate [2,4]; few measure it [3].\n\nReferences\n"
+        "[1] Greasley, K., Watson, P., & Patel, S. (2008). The formation of public-public partnerships. "
+        "International Journal of Public Sector Management, 21(3), 305-313.\n"
+        "[2] Foster, M. K., & Meinhard, A. G. (2002). A Regression Model Explaining Predisposition to "
+        "Collaborate. Nonprofit and Voluntary Sector Quarterly, 31, 549-564.\n"
+        "[3] Nobody, A. (1999). An unknown work. Nowhere Press.\n"
     )
     texts = texts_with(mini, tmp_path / "texts", listed)
-    code, out = run_coverage(mini, texts, "--strict")
+    code, out = run_coverage(mini, texts, "--document", "wallace2010", "--strict")
     assert code == 1, out
     assert (
-        "  2 numbered citations; the reference list read gives 2 numbered entries; none for number(s) 3"
+        "  3 numbered citations; the reference list read gives 3 numbered entries; none for number(s) 4"
         in out
     )
+    assert "no bibliography entry matches: «[3] Nobody, A. (1999). An unknown work. Nowhere Press.» ×1" in out
+    assert "wallace2010: 5 citations of 4 works in the bibliography, 4 of them used by claims" in out
     path = texts / "002_cc4cc6e4e2478cf6.txt"
-    path.write_text(path.read_text().replace("[2,3]", "[2]"))
-    code, out = run_coverage(mini, texts, "--strict")
+    path.write_text(path.read_text().replace("[2,4]", "[2]").replace("few measure it [3]", "few measure it"))
+    code, out = run_coverage(mini, texts, "--document", "wallace2010", "--strict")
     assert code == 0, out
-    assert "  2 numbered citations; the reference list read gives 2 numbered entries\n" in out
+    assert "  2 numbered citations; the reference list read gives 3 numbered entries\n" in out
 
 
 def test_note_markers_pass_strict_only_when_their_notes_are_in_the_text(
@@ -163,7 +170,8 @@ SIXTH_TEXT = """A short review of trust in partnerships.
 Trust between partners grows slowly (Shaw, 2003) and is lost quickly [2].
 
 References
-[2] Rowe, M. (2006). Abusive partnerships.
+[2] Rowe, M. (2006). Abusive partnerships: new forms of governance, new forms of abuse?
+International Journal of Sociology and Social Policy, 26(5/6), 207-219.
 """
 SIXTH_YAML = """document: sixth-review
 text:
@@ -201,10 +209,11 @@ def test_a_sixth_document_breaks_nothing(seed_corpus: Project, tmp_path: Path) -
     code, out = run_coverage(project, texts, "--document", "sixth-review")
     assert code == 0, out
     assert out.splitlines()[1] == (
-        "sixth-review: 1 citations of 1 works in the bibliography, 1 of them used by claims; "
+        "sixth-review: 2 citations of 2 works in the bibliography, 1 of them used by claims; "
         "0 citation forms match no entry"
     )
-    assert out.splitlines()[2].startswith("  1 numbered citations")
+    assert out.splitlines()[2] == "  1 numbered citations; the reference list read gives 1 numbered entries"
+    assert "  cited but no claim uses it: rowe2006abusive  ([2])" in out
     code, out = run_coverage(project, texts)
     assert {line.split(":")[0] for line in out.splitlines() if not line.startswith(" ")} >= reviewed
 

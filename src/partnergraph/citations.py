@@ -23,6 +23,7 @@ from pathlib import Path
 from .bibliography import Work
 from .citation_finder import FoundCitation, find_citations, key_stem, note_bodies
 from .project import Project
+from .reference_parser import find_references, match_work
 from .verify import document_texts
 
 __all__ = ["CoverageReport", "DocumentCoverage", "citation_coverage", "find_citations", "key_stem"]
@@ -129,17 +130,22 @@ def key_index(works: list[Work]) -> dict[str, str]:
     return index
 
 
-def listed_numbers(text: str) -> set[int]:
-    """The numbers of the reference or endnote entries the text's list gives, when one can be read."""
-    try:
-        from .reference_parser import find_references
-    except ImportError:  # the reference parser is not part of this build yet
-        return set()
-    return {ref.number for ref in find_references(text) if ref.number is not None}
+def listed_works(text: str, works: list[Work]) -> dict[int, tuple[str | None, str]]:
+    """Each numbered entry of the text's reference or endnote list → the bibliography entry it
+    matches (None when none does) and the entry's opening words, for the report."""
+    return {
+        ref.number: (
+            work.key if (work := match_work(ref, works)) else None,
+            re.sub(r"^\W*\d+\W*", "", " ".join(ref.raw.split()))[:50],
+        )
+        for ref in find_references(text)
+        if ref.number is not None
+    }
 
 
-def document_coverage(doc_key: str, used: set[str], text: str, index: dict[str, str]) -> DocumentCoverage:
+def document_coverage(doc_key: str, used: set[str], text: str, works: list[Work]) -> DocumentCoverage:
     cover = DocumentCoverage(doc_key, used=used)
+    index = key_index(works)
     numbered: list[FoundCitation] = []
     for citation in find_citations(text):
         if citation.kind != "author-year":
@@ -154,21 +160,37 @@ def document_coverage(doc_key: str, used: set[str], text: str, index: dict[str, 
         else:
             cover.resolved.setdefault(key, set()).add(citation.label)
     if numbered:
-        cover.numbered = sum(c.kind == "numbered" for c in numbered)
-        cover.notes = len(numbered) - cover.numbered
-        cover.listed_numbers = listed_numbers(text)
-        cover.note_bodies = note_bodies(text)
-        cover.unread_numbers = {n for c in numbered if c.kind == "numbered" for n in c.numbers}
-        cover.unread_numbers -= cover.listed_numbers
-        notes = [c.numbers for c in numbered if c.kind == "note"]
-        cover.notes_with_text = sum(set(n) <= cover.note_bodies for n in notes)
-        cover.unread_notes = {n for numbers in notes for n in numbers} - cover.note_bodies
+        _count_numbers(cover, numbered, text, works)
     return cover
+
+
+def _count_numbers(
+    cover: DocumentCoverage, numbered: list[FoundCitation], text: str, works: list[Work]
+) -> None:
+    """Numbered citations go through the reference list to the bibliography; notes are only
+    checked for their text, since a note may hold a remark rather than a reference."""
+    listed = listed_works(text, works)
+    cover.numbered = sum(c.kind == "numbered" for c in numbered)
+    cover.notes = len(numbered) - cover.numbered
+    cover.listed_numbers = set(listed)
+    cover.note_bodies = note_bodies(text)
+    for n in (n for c in numbered if c.kind == "numbered" for n in c.numbers):
+        if n not in listed:
+            cover.unread_numbers.add(n)
+            continue
+        cover.citations += 1
+        key, head = listed[n]
+        if key is None:
+            cover.unresolved[f"[{n}] {head}"] = cover.unresolved.get(f"[{n}] {head}", 0) + 1
+        else:
+            cover.resolved.setdefault(key, set()).add(f"[{n}]")
+    notes = [c.numbers for c in numbered if c.kind == "note"]
+    cover.notes_with_text = sum(set(n) <= cover.note_bodies for n in notes)
+    cover.unread_notes = {n for numbers in notes for n in numbers} - cover.note_bodies
 
 
 def citation_coverage(project: Project, texts: Path, document: str | None = None) -> CoverageReport:
     sources, documents = document_texts(project, texts, document)
-    index = key_index(sources.works)
     report = CoverageReport()
     for doc, path in documents:
         if path is None:
@@ -176,6 +198,6 @@ def citation_coverage(project: Project, texts: Path, document: str | None = None
             continue
         used = {key for claim in doc.claims for key in (*claim.asserted_by, *claim.via)}
         report.documents.append(
-            document_coverage(doc.document, used, path.read_text(encoding="utf-8"), index)
+            document_coverage(doc.document, used, path.read_text(encoding="utf-8"), sources.works)
         )
     return report
