@@ -183,7 +183,7 @@ def test_review_in_the_terminal_explains_the_barrier_convention(ingested: Projec
     result = CliRunner().invoke(main, ["--project", str(ingested.root), "review", KEY], input="2\nq\n")
     assert result.exit_code == 0, result.output
     assert "BARRIER counterpart" in result.output and "never as the factor" in result.output
-    assert "1 claim(s) written" in result.output
+    assert "1 claim written" in result.output
 
 
 def test_ingest_review_build_evidence_verify(tmp_path: Path) -> None:

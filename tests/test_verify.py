@@ -34,7 +34,7 @@ def test_every_quote_found(mini: Project, tmp_path: Path) -> None:
     write_texts(mini, tmp_path / "texts")
     code, out = run_verify(mini, tmp_path / "texts")
     assert code == 0, out
-    assert "10 of 10 quotes verified in 2 document text(s)" in out
+    assert "10 of 10 quotes verified in 2 document texts" in out
 
 
 def test_a_changed_word_is_a_miss_at_its_line(mini: Project, tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_one_document_is_verified_without_the_others_texts(mini: Project, tmp_pa
     paths["tsrc-review"].unlink()
     code, out = run_verify(mini, tmp_path / "texts", "--document", "wallace2010")
     assert code == 0, out
-    assert out.splitlines()[-1] == "6 of 6 quotes verified in 1 document text(s)"
+    assert out.splitlines()[-1] == "6 of 6 quotes verified in 1 document text"
     paths["wallace2010"].write_text("Nothing of it.\n")
     code, out = run_verify(mini, tmp_path / "texts", "--document", "wallace2010")
     assert code == 1

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .bibcheck import _similar, _surname
 from .bibliography import Work
-from .citations import key_stem
+from .citation_finder import key_stem
 
 if TYPE_CHECKING:
     from .reference_parser import ParsedReference

@@ -64,7 +64,11 @@ class DocumentCoverage:
             out.append(
                 f"  {self.numbered} numbered citations; the reference list read gives "
                 f"{len(self.listed_numbers)} numbered entries"
-                + (f"; none for number(s) {_numbers(self.unread_numbers)}" if self.unread_numbers else "")
+                + (
+                    f"; none for {_number_word(self.unread_numbers)} {_numbers(self.unread_numbers)}"
+                    if self.unread_numbers
+                    else ""
+                )
             )
         if self.notes:
             out.append(
@@ -72,6 +76,10 @@ class DocumentCoverage:
                 + (f"; no note text for {_numbers(self.unread_notes)}" if self.unread_notes else "")
             )
         return out
+
+
+def _number_word(numbers: set[int]) -> str:
+    return "number" if len(numbers) == 1 else "numbers"
 
 
 def _numbers(numbers: set[int]) -> str:

@@ -188,7 +188,7 @@ def validate(obj: Context) -> None:
     for violation in violations:
         click.echo(str(violation))
     if violations:
-        click.echo(f"{len(violations)} violation(s)", err=True)
+        click.echo(plural(len(violations), "violation"), err=True)
         sys.exit(1)
     click.echo("valid: references resolve and every SHACL shape is satisfied")
 
@@ -557,7 +557,7 @@ def review(obj: Context, key: str, accept_top: bool) -> None:
     path = session.finish()
     written = len(session.new)
     click.echo(
-        f"{written} claim(s) written to {obj.project.relative(path)}; "
+        f"{plural(written, 'claim')} written to {obj.project.relative(path)}; "
         f"{len(session.decided)} of {len(pending)} pending drafts decided"
     )
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from .build import Sources, load_sources
 from .corpus import Claim, DocumentAnnotations
 from .errors import PartnergraphError
+from .names import plural
 from .project import Project
 
 _SPACE = re.compile(r"\s+")
@@ -58,8 +59,8 @@ class VerifyReport:
         total = sum(self.checked.values())
         out.append(
             f"{total - len(self.misses)} of {total} quotes verified in "
-            f"{len(self.checked)} document text(s)"
-            + (f"; {len(self.no_text)} document(s) without a text" if self.no_text else "")
+            f"{plural(len(self.checked), 'document text')}"
+            + (f"; {plural(len(self.no_text), 'document')} without a text" if self.no_text else "")
         )
         return out
 
