@@ -193,7 +193,9 @@ def test_ingest_review_build_evidence_verify(tmp_path: Path) -> None:
     done = runner.invoke(main, [*where, "ingest", str(SYNTHETIC), "--key", KEY])
     assert done.exit_code == 0, done.output
     assert "next: partnergraph review" in done.output
-    assert "minimal entries (author and year) added (okafor2019" in done.output
+    # Both lists are read, References (author–year) and Notes (numbered): Okafor (2019)
+    # comes from the References with its title, not as a minimal entry.
+    assert "references: 10 read" in done.output and "minimal entries" not in done.output
     done = runner.invoke(main, [*where, "review", KEY, "--accept-top"])
     assert done.exit_code == 0, done.output
     build(project)
@@ -269,13 +271,29 @@ def test_review_adds_a_concept_when_none_fits(ingested: Project) -> None:
     assert [c["concept"] for c in claims] == ["lack-of-small-grants"]
 
 
-def test_a_citation_no_reference_explains_becomes_a_minimal_work(ingested: Project) -> None:
-    drafts = read_drafts(drafts_file(ingested, KEY)).drafts
+def test_a_citation_no_reference_explains_becomes_a_minimal_work(tmp_path: Path) -> None:
+    project = seed_copy(tmp_path / "project")
+    text = tmp_path / "short.md"
+    text.write_text(
+        "# A Short Review\n\n## Findings\n\n"
+        "A lack of trust between partners was a barrier in most partnerships (Okafor, 2019).\n"
+    )
+    ingest(project, text, "short2026review")
+    drafts = read_drafts(drafts_file(project, "short2026review")).drafts
     okafor = next(d for d in drafts if "(Okafor, 2019)" in d.quote)
     assert len(okafor.asserted_by) == 1 and okafor.asserted_by[0].startswith("okafor2019")
-    work = next(w for w in load_bibliography(ingested, []) if w.key == okafor.asserted_by[0])
+    work = next(w for w in load_bibliography(project, []) if w.key == okafor.asserted_by[0])
     assert (work.get("author"), work.get("year"), work.minimal) == ("Okafor", "2019", True)
     assert work.get("title") is None
+
+
+def test_both_reference_lists_of_a_review_are_read(ingested: Project) -> None:
+    """References (author–year) and then Notes (numbered): works of both reach the
+    bibliography, Okafor (2019) with the title its entry gives."""
+    drafts = read_drafts(drafts_file(ingested, KEY)).drafts
+    okafor = next(d for d in drafts if "(Okafor, 2019)" in d.quote)
+    work = next(w for w in load_bibliography(ingested, []) if w.key == okafor.asserted_by[0])
+    assert work.get("title") == "Small charities and the cost of partnership" and not work.minimal
 
 
 def test_an_author_year_citation_finds_a_known_work_whose_key_it_does_not_spell() -> None:

@@ -79,15 +79,33 @@ class ParsedReference:
 
 
 def find_references(text: str) -> list[ParsedReference]:
-    """The last reference-list heading's entries (a table of contents also names the
-    list, so the last heading is the list itself); no heading, no references."""
+    """The entries of every reference-list section of a text, in order: a review may
+    have References and then Notes, and both name works. A section runs from its
+    heading to the next such heading or an appendix. A heading whose section holds no
+    list (a table of contents names the lists too) gives nothing. No heading, no
+    references."""
     headings = list(_HEADING.finditer(text))
-    if not headings:
-        return []
-    begin = headings[-1].end()
-    after = _AFTER.search(text, begin)
-    end = after.start() if after else len(text)
-    return [_parse(text, start, stop) for start, stop in _entry_spans(text, begin, end)]
+    found: list[ParsedReference] = []
+    for index, heading in enumerate(headings):
+        begin = heading.end()
+        stops = [h.start() for h in headings[index + 1 : index + 2]]
+        after = _AFTER.search(text, begin)
+        if after:
+            stops.append(after.start())
+        end = min(stops, default=len(text))
+        entries = [_parse(text, start, stop) for start, stop in _entry_spans(text, begin, end)]
+        if _is_reference_list(entries):
+            found += entries
+    return found
+
+
+def _is_reference_list(entries: list[ParsedReference]) -> bool:
+    """Most entries of a real list carry a year, a title or a note number; a table of
+    contents under the same heading word carries page numbers and other headings."""
+    if not entries:
+        return False
+    telling = sum(1 for e in entries if e.year or e.title or (e.number is not None and len(e.raw) > 6))
+    return telling * 2 >= len(entries) and (len(entries) > 1 or bool(entries[0].year))
 
 
 def _lines(text: str, begin: int, end: int) -> list[tuple[int, int]]:
