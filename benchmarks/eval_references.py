@@ -28,7 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from partnergraph.bib_matching import first_surname, match_work, title_key, work_surname
+from partnergraph.bib_matching import first_surname, match_work, work_surname
+from partnergraph.bibcheck import title_key
 from partnergraph.bibliography import Work, load_bib_file
 from partnergraph.citations import key_stem
 from partnergraph.reference_parser import ParsedReference, _authors, find_references

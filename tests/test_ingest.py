@@ -271,6 +271,15 @@ def test_review_adds_a_concept_when_none_fits(ingested: Project) -> None:
     assert [c["concept"] for c in claims] == ["lack-of-small-grants"]
 
 
+def draft_quoting(project: Project, key: str, words: str):
+    """The draft of `key` whose quote holds `words`."""
+    return next(d for d in read_drafts(drafts_file(project, key)).drafts if words in d.quote)
+
+
+def bib_entry(project: Project, key: str):
+    return next(w for w in load_bibliography(project, []) if w.key == key)
+
+
 def test_a_citation_no_reference_explains_becomes_a_minimal_work(tmp_path: Path) -> None:
     project = seed_copy(tmp_path / "project")
     text = tmp_path / "short.md"
@@ -279,10 +288,9 @@ def test_a_citation_no_reference_explains_becomes_a_minimal_work(tmp_path: Path)
         "A lack of trust between partners was a barrier in most partnerships (Okafor, 2019).\n"
     )
     ingest(project, text, "short2026review")
-    drafts = read_drafts(drafts_file(project, "short2026review")).drafts
-    okafor = next(d for d in drafts if "(Okafor, 2019)" in d.quote)
+    okafor = draft_quoting(project, "short2026review", "(Okafor, 2019)")
     assert len(okafor.asserted_by) == 1 and okafor.asserted_by[0].startswith("okafor2019")
-    work = next(w for w in load_bibliography(project, []) if w.key == okafor.asserted_by[0])
+    work = bib_entry(project, okafor.asserted_by[0])
     assert (work.get("author"), work.get("year"), work.minimal) == ("Okafor", "2019", True)
     assert work.get("title") is None
 
@@ -290,9 +298,7 @@ def test_a_citation_no_reference_explains_becomes_a_minimal_work(tmp_path: Path)
 def test_both_reference_lists_of_a_review_are_read(ingested: Project) -> None:
     """References (author–year) and then Notes (numbered): works of both reach the
     bibliography, Okafor (2019) with the title its entry gives."""
-    drafts = read_drafts(drafts_file(ingested, KEY)).drafts
-    okafor = next(d for d in drafts if "(Okafor, 2019)" in d.quote)
-    work = next(w for w in load_bibliography(ingested, []) if w.key == okafor.asserted_by[0])
+    work = bib_entry(ingested, draft_quoting(ingested, KEY, "(Okafor, 2019)").asserted_by[0])
     assert work.get("title") == "Small charities and the cost of partnership" and not work.minimal
 
 
@@ -306,10 +312,9 @@ def test_an_author_year_citation_finds_a_known_work_whose_key_it_does_not_spell(
 
 
 def test_a_numbered_citation_with_no_entry_in_the_list_is_a_placeholder_of_its_own(ingested: Project) -> None:
-    drafts = read_drafts(drafts_file(ingested, KEY)).drafts
-    power = next(d for d in drafts if "[5-6]" in d.quote)
+    power = draft_quoting(ingested, KEY, "[5-6]")
     assert len(power.asserted_by) == 2 and f"{KEY}-note6" in power.asserted_by
-    note = next(w for w in load_bibliography(ingested, []) if w.key == f"{KEY}-note6")
+    note = bib_entry(ingested, f"{KEY}-note6")
     assert (note.get("pg-endnote"), note.get("pg-unresolved")) == ("6", "true")
 
 
@@ -322,8 +327,7 @@ def test_an_html_review_keeps_its_sections_in_the_drafts(tmp_path: Path) -> None
         "</body></html>"
     )
     ingest(project, page, "short2026review")
-    drafts = read_drafts(drafts_file(project, "short2026review")).drafts
-    lack = next(d for d in drafts if d.quote.startswith("A lack of trust"))
-    assert lack.section == "3 Barriers"
-    stub = next(w for w in load_bibliography(project, []) if w.key == "short2026review")
+    lack = draft_quoting(project, "short2026review", "A lack of trust")
+    assert lack.quote.startswith("A lack of trust") and lack.section == "3 Barriers"
+    stub = bib_entry(project, "short2026review")
     assert stub.get("title") == "A Short Review"

@@ -52,10 +52,6 @@ def work_surname(work: Work) -> str:
     return surname[3:] if (work.get("author") or "").startswith("The ") else surname
 
 
-def title_key(title: str | None) -> str:
-    return re.sub(r"[^a-z0-9]", "", (title or "").lower())
-
-
 def titles_agree(a: str | None, b: str | None) -> bool:
     """Near-equal as wholes, or one a prefix of the other (a subtitle left out), and no
     word of either without a partner one edit away in the other: 'Collaboraton' is a

@@ -44,8 +44,13 @@ def _surname(work: Work) -> str:
     return key_stem(name)
 
 
+def title_key(title: str | None) -> str:
+    """A title as compared for sameness: lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", (title or "").lower())
+
+
 def _title_key(work: Work) -> str:
-    return re.sub(r"[^a-z0-9]", "", (work.get("title") or "").lower())
+    return title_key(work.get("title"))
 
 
 def probable_duplicates(works: list[Work]) -> list[tuple[Work, Work, str]]:

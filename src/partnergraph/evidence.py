@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from .concepts import ConceptRef, find_concept
-from .names import WorkName, plural, short_citation, work_names
+from .names import WorkName, optional_text, plural, short_citation, work_names
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
@@ -184,14 +184,15 @@ def collect_evidence(
                 via=[],
                 quote=str(row["quote"]),
                 reviewed_in=str(row["reviewedIn"]),
-                section=_opt(row["section"]),
-                pages=_opt(row["pages"]),
+                section=optional_text(row["section"]),
+                pages=optional_text(row["pages"]),
                 kind=KIND_NAMES.get(_local(row["kind"])) if row["kind"] else None,
                 reviewed_in_name=_name(names, str(row["reviewedIn"])),
             )
         key = str(row["citeKey"])
         if key not in [w.key for w in claim.works]:
-            claim.works.append(Citation(key, _opt(row["authors"]), _opt(row["year"]), _name(names, key)))
+            authors, year = optional_text(row["authors"]), optional_text(row["year"])
+            claim.works.append(Citation(key, authors, year, _name(names, key)))
         if row["via"] and str(row["via"]) not in claim.via:
             claim.via.append(str(row["via"]))
             claim.via_names.append(_name(names, str(row["via"])))
@@ -210,10 +211,6 @@ def _name(names: dict[str, WorkName], key: str) -> str:
 
 def _local(term: object) -> str:
     return str(term).rsplit("#", 1)[-1]
-
-
-def _opt(term: object | None) -> str | None:
-    return str(term) if term is not None else None
 
 
 # Adequacy: how much evidence, counted in distinct works and reviewed documents.

@@ -340,7 +340,7 @@ class Explorer:
         names linking to their page, and concepts as labels linking to theirs."""
         esc = html.escape
         names = work_names(self.store)
-        labels = reader_names(self.store)
+        labels = reader_names(self.store, names)
         work_prefix = str(ID["work/"])
 
         def cell(term: Term | None) -> str:

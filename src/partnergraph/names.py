@@ -93,13 +93,14 @@ def work_names(store: Store) -> dict[str, WorkName]:
     names = {}
     for row in store.select(sparql_prologue() + _WORKS).dicts():
         key = str(row["citeKey"])
-        authors, year, title = (_text(row[v]) for v in ("authors", "year", "title"))
+        authors, year, title = (optional_text(row[v]) for v in ("authors", "year", "title"))
         citation = short_citation(authors, year, title, key)
         names[key] = WorkName(key, citation, title, row["reviewed"] is not None)
     return names
 
 
-def _text(term: object | None) -> str | None:
+def optional_text(term: object | None) -> str | None:
+    """A query cell as text, or None where the OPTIONAL left it unbound."""
     return str(term) if term is not None else None
 
 
@@ -108,7 +109,7 @@ _CONCEPT_LABELS = (
 )
 
 
-def reader_names(store: Store) -> dict[str, str]:
+def reader_names(store: Store, works: dict[str, WorkName] | None = None) -> dict[str, str]:
     """What a results table shows in place of an identifier: a work's short citation
     (for its IRI or its cite key) and a concept's label (for its IRI)."""
     from .namespaces import work_iri
@@ -117,6 +118,6 @@ def reader_names(store: Store) -> dict[str, str]:
         str(row["concept"]): str(row["label"])
         for row in store.select(sparql_prologue() + _CONCEPT_LABELS).dicts()
     }
-    for key, name in work_names(store).items():
+    for key, name in (works if works is not None else work_names(store)).items():
         shown[key] = shown[str(work_iri(key))] = name.citation
     return shown
