@@ -211,13 +211,19 @@ def test_keys_follow_the_bibliographys_rules(works):
     assert bibtex_key(clash, taken | {"rowe2006abusiveb"}) == "rowe2006abusivec"
 
 
-@needs_seeds
-def test_the_evaluation_script_runs_and_prints_json(capsys):
+def load_evaluation():
+    """benchmarks/eval_references.py as a module (benchmarks/ is not a package)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import eval_references
     finally:
         sys.path.pop(0)
+    return eval_references
+
+
+@needs_seeds
+def test_the_evaluation_script_runs_and_prints_json(capsys):
+    eval_references = load_evaluation()
     assert eval_references.main(["--seeds", str(SEEDS), "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["entries"] == 93 and set(figures["accuracy"]) == set(eval_references.FIELDS)
@@ -226,11 +232,7 @@ def test_the_evaluation_script_runs_and_prints_json(capsys):
 
 @needs_seeds
 def test_the_evaluation_reports_its_figures(works):
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import eval_references
-    finally:
-        sys.path.pop(0)
+    eval_references = load_evaluation()
     result = eval_references.evaluate(DISSERTATION.read_text(encoding="utf-8"), works).summary()
     assert result["entries"] == 93 and result["paired_with_curated"] >= 90
     assert min(result["accuracy"][f] for f in ("author", "year", "title")) >= 0.9
