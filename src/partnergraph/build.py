@@ -85,13 +85,9 @@ def load_sources(project: Project) -> Sources:
 
 def check_shapes(project: Project, sources: Sources, graph: Graph) -> None:
     """Raise `InputError` with every SHACL violation, at the file and line it was written."""
-    from .validation import origins, shacl_violations  # validation builds on this module
+    from .validation import graph_violations  # validation builds on this module
 
-    problems: list[SourceProblem] = []
-    shapes = load_turtle(project.shapes_file, project.relative(project.shapes_file), problems)
-    if problems:
-        raise InputError(problems)
-    violations = shacl_violations(graph, shapes, sources.ontology, origins(sources))
+    violations = graph_violations(project, sources, graph)
     if violations:
         raise InputError(
             [

@@ -73,16 +73,21 @@ def shacl_violations(graph: Graph, shapes: Graph, ontology: Graph, where: dict) 
     return sorted(violations, key=lambda v: (v.origin.path if v.origin else "", v.focus, v.path))
 
 
+def graph_violations(project: Project, sources: Sources, graph: Graph) -> list[Violation]:
+    """The SHACL shapes over a compiled graph; `validate` and `build` both ask this."""
+    problems: list[SourceProblem] = []
+    shapes = load_turtle(project.shapes_file, project.relative(project.shapes_file), problems)
+    if problems:
+        raise InputError(problems)
+    return shacl_violations(graph, shapes, sources.ontology, origins(sources))
+
+
 def validate_project(project: Project, on_step: Callable[[str], None] | None = None) -> list[Violation]:
     """Referential checks (raising `InputError`) and then the SHACL shapes."""
     step = on_step or (lambda _name: None)
     step("read and check references")
     sources = load_sources(project)
-    problems: list[SourceProblem] = []
-    shapes = load_turtle(project.shapes_file, project.relative(project.shapes_file), problems)
-    if problems:
-        raise InputError(problems)
     step("compile")
     graph = compile_graph(sources.ontology, sources.corpus, sources.works)
     step("SHACL shapes")
-    return shacl_violations(graph, shapes, sources.ontology, origins(sources))
+    return graph_violations(project, sources, graph)
