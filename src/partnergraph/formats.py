@@ -65,14 +65,10 @@ def choose_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...], d
             )
         return from_extension or default
     chosen = canonical_format(fmt, allowed)
-    if out is not None and out.suffix and chosen not in _formats_of(out.suffix.lower(), allowed):
+    if out is not None and out.suffix and out.suffix.lower() not in KNOWN_FORMATS[chosen][1]:
         raise FormatError(
             f"--format {fmt} does not match '{out.name}' — name the file with "
             f"{' or '.join(KNOWN_FORMATS[chosen][1])}, or drop --format to write "
             f"{from_extension or 'what the extension says'}"
         )
     return chosen
-
-
-def _formats_of(suffix: str, allowed: tuple[str, ...]) -> set[str]:
-    return {c for c in allowed if suffix in KNOWN_FORMATS[c][1]}
