@@ -331,3 +331,159 @@ def test_an_html_review_keeps_its_sections_in_the_drafts(tmp_path: Path) -> None
     assert lack.quote.startswith("A lack of trust") and lack.section == "3 Barriers"
     stub = bib_entry(project, "short2026review")
     assert stub.get("title") == "A Short Review"
+
+
+def test_reingesting_without_force_names_what_exists_and_the_flag(ingested: Project) -> None:
+    with pytest.raises(PartnergraphError) as refused:
+        ingest(ingested, SYNTHETIC, KEY)
+    message = str(refused.value)
+    assert f"texts/{KEY}.txt" in message and f"corpus/drafts/{KEY}.yaml" in message
+    assert "--force" in message
+    with pytest.raises(PartnergraphError, match="not written by partnergraph ingest"):
+        ingest(ingested, SYNTHETIC, "wallace2010", force=True)
+
+
+def revised_review(tmp_path: Path) -> Path:
+    """The synthetic review with its endnote 1 now citing another work and one sentence reworded."""
+    text = SYNTHETIC.read_text(encoding="utf-8")
+    text = text.replace(
+        "Brennan, L. (2015). Roles in local partnerships. Local Government Review, 8(1), 4-19.",
+        "Byrne, K. (2016). Defining roles in partnership. Local Government Review, 9(2), 5-21.",
+    )
+    text = text.replace(
+        "Insufficient funding hindered the smaller charities",
+        "Insufficient funding held back the smaller charities",
+    )
+    path = tmp_path / "synthetic-review-v2.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_force_replaces_what_ingest_wrote_and_keeps_what_the_curator_did(tmp_path: Path) -> None:
+    project = seed_copy(tmp_path / "project")
+    ingest(project, SYNTHETIC, KEY)
+    old_drafts = read_drafts(drafts_file(project, KEY))
+    brennan = draft_quoting(project, KEY, "[1]").asserted_by[0]
+    patel = draft_quoting(project, KEY, "[2,3]").asserted_by[0]
+    # A second document cites Patel's work, which the first one added to the bibliography.
+    other = tmp_path / "other.md"
+    other.write_text(
+        "# Another Review\n\n## Findings\n\nSufficient resources enabled small groups to take part "
+        "(Patel & Moore, 2017).\n"
+    )
+    ingest(project, other, "other2026review")
+    assert draft_quoting(project, "other2026review", "Patel").asserted_by == (patel,)
+    session = Review(project, KEY)
+    trust = next(d for d in session.pending if d.quote.startswith("Trust between partners"))
+    session.accept(trust, [trust.options[0].concept])
+    session.reject(next(d for d in session.pending if d.quote.startswith("Insufficient funding")))
+    session.finish()
+    accepted = (project.documents_dir / f"{KEY}.yaml").read_bytes()
+
+    revised = revised_review(tmp_path)
+    # Nothing of the first ingest may be removed when the text cannot be read at all.
+    with pytest.raises(PartnergraphError):
+        ingest(project, tmp_path / "missing.md", KEY, force=True)
+    assert read_drafts(drafts_file(project, KEY)).drafts[0].id == old_drafts.drafts[0].id
+    report = ingest(project, revised, KEY, force=True)
+    lines = "\n".join(report.lines(project))
+
+    assert (project.documents_dir / f"{KEY}.yaml").read_bytes() == accepted, (
+        "accepted claims are never touched"
+    )
+    assert "1 accepted claim" in lines and "kept" in lines
+    assert f"partnergraph verify --document {KEY}" in lines, "the text changed: quotes may not verify"
+    problems: list = []
+    works = {w.key: w for w in load_bibliography(project, problems)}
+    assert not problems, problems
+    assert brennan not in works, "its own entry no longer in the text is removed"
+    byrne = draft_quoting(project, KEY, "[1]").asserted_by[0]
+    assert works[byrne].get("title") == "Defining roles in partnership"
+    assert patel in works, "another document's drafts use it"
+    bib_text = (project.bibliography_dir / "ingested.bib").read_text()
+    assert bib_text.count("{" + KEY + ",") == 1 and bib_text.count("{" + f"{KEY}-note6,") == 1
+    drafts = read_drafts(drafts_file(project, KEY))
+    assert draft_quoting(project, KEY, "Trust between partners").decision == trust.options[0].concept
+    assert draft_quoting(project, KEY, "held back the smaller").decision is None, "its sentence changed"
+    assert "review decisions: 1 kept" in lines
+    assert (
+        drafts.text_sha256 == hashlib.sha256((project.root / "texts" / f"{KEY}.txt").read_bytes()).hexdigest()
+    )
+    build(project)
+
+
+def test_force_writes_nothing_when_a_file_cannot_be_written(
+    ingested: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnergraph import ingest as ingest_module
+
+    watched = [
+        ingested.root / "texts" / f"{KEY}.txt",
+        drafts_file(ingested, KEY),
+        ingested.bibliography_dir / "ingested.bib",
+    ]
+    before = [p.read_bytes() for p in watched]
+    real_stage, calls = ingest_module.stage, []
+
+    def disk_full_on_the_third(path: Path, data: bytes) -> Path:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real_stage(path, data)
+
+    monkeypatch.setattr(ingest_module, "stage", disk_full_on_the_third)
+    with pytest.raises(OSError):
+        ingest(ingested, revised_review(tmp_path), KEY, force=True)
+    assert [p.read_bytes() for p in watched] == before
+    assert not [p for p in ingested.root.rglob(".*") if p.is_file()], "no staged files left behind"
+
+
+def test_a_claim_records_the_note_number_it_was_read_through(ingested: Project) -> None:
+    from rdflib import Graph, Literal
+
+    from partnergraph.namespaces import PG, claim_iri
+
+    lack = draft_quoting(ingested, KEY, "A lack of trust")
+    assert lack.notes == (4,)
+    assert draft_quoting(ingested, KEY, "Trust between partners").notes == ()
+    CliRunner().invoke(main, ["--project", str(ingested.root), "review", KEY, "--accept-top"])
+    claims = yaml.safe_load((ingested.documents_dir / f"{KEY}.yaml").read_text())["claims"]
+    by_quote = {c["quote"][:15]: c for c in claims}
+    assert by_quote["A lack of trust"]["endnote"] == 4
+    assert by_quote["Sufficient reso"]["endnote"] == [2, 3]
+    assert "endnote" not in by_quote["Trust between p"]
+    build(ingested)
+    graph = Graph().parse(ingested.graph_file)
+    lack_claim = claim_iri(KEY, by_quote["A lack of trust"]["id"])
+    assert set(graph.objects(lack_claim, PG.citedInNote)) == {Literal(4)}
+
+
+@pytest.mark.parametrize("value", ["0", "four", "-2", "[1, 0]"])
+def test_an_endnote_that_is_not_a_positive_number_is_named_with_its_line(mini: Project, value: str) -> None:
+    doc = mini.documents_dir / "tsrc-review.yaml"
+    doc.write_text(
+        doc.read_text().replace("    kind: review\n", f"    kind: review\n    endnote: {value}\n", 1)
+    )
+    problems: list = []
+    load_corpus(mini, problems)
+    found = [p for p in problems if "endnote" in p.message]
+    assert found and found[0].line == 16 and "positive" in found[0].message and "endnote: 4" in found[0].fix
+
+
+def test_the_shapes_check_a_claims_note_number(mini: Project) -> None:
+    from rdflib import Literal
+
+    from partnergraph.build import load_sources
+    from partnergraph.compiler import compile_graph
+    from partnergraph.namespaces import PG, claim_iri
+    from partnergraph.validation import graph_violations
+
+    doc = mini.documents_dir / "tsrc-review.yaml"
+    doc.write_text(doc.read_text().replace("    kind: review\n", "    kind: review\n    endnote: 3\n", 1))
+    sources = load_sources(mini)
+    graph = compile_graph(sources.ontology, sources.corpus, sources.works)
+    claim = claim_iri("tsrc-review", "c001")
+    assert graph.value(claim, PG.citedInNote) == Literal(3)
+    assert not graph_violations(mini, sources, graph)
+    graph.set((claim, PG.citedInNote, Literal(0)))
+    assert [v for v in graph_violations(mini, sources, graph) if "note" in str(v).lower()]

@@ -161,6 +161,8 @@ def add_claim(graph: Graph, doc: DocumentAnnotations, claim: Claim) -> None:
         graph.add((node, PG.additionalEvidenceKind, PG[EVIDENCE_KINDS[kind]]))
     for sector in claim.sectors:
         graph.add((node, PG.sector, Literal(sector)))
+    for number in claim.endnotes:
+        graph.add((node, PG.citedInNote, Literal(number)))
     if claim.partnership_type:
         graph.add((node, PG.partnershipType, concept_iri(claim.partnership_type)))
     graph.add((node, PROV.wasAttributedTo, PG.HandCuration))

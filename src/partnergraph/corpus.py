@@ -8,6 +8,7 @@ sees the vocabulary and the bibliography together.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -51,7 +52,7 @@ CONCEPT_KEYS = (
 )  # fmt: skip
 CLAIM_KEYS = (
     "id", "concept", "polarity", "asserted_by", "via", "quote", "section", "pages",
-    "wording", "count", "kind", "context", "note",
+    "wording", "count", "kind", "context", "note", "endnote",
 )  # fmt: skip
 CONTEXT_KEYS = ("sector", "country", "partnership_type")
 DOCUMENT_KEYS = ("document", "text", "claims")
@@ -103,6 +104,10 @@ class Claim:
     more_kinds: tuple[str, ...] = ()
     """Evidence kinds after the first of a `kind:` list (literature and interviews, say);
     `kind` stays the principal one that evidence profiles count and sort by."""
+    endnotes: tuple[int, ...] = ()
+    """The numbers of the endnotes or footnotes through which this document cites the
+    asserting works; kept on the claim because one shared work has a different number in
+    each document that cites it."""
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.origin.line)
@@ -225,6 +230,22 @@ def load_concepts(text: str, shown_as: str, problems: list[SourceProblem]) -> li
     )  # fmt: skip
 
 
+def _endnotes(f: FieldReader) -> tuple[int, ...]:
+    """`endnote: 4` or `endnote: [2, 3]`: note numbers start at 1, so 0 is a typo too."""
+    value = f.mapping.get("endnote")
+    if value is None:
+        return ()
+    numbers = value if isinstance(value, list) else [value]
+    if not numbers or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in numbers):
+        f.problem(
+            "endnote",
+            f"'endnote' must be a positive whole number or a list of them, not {reprlib.repr(value)}",
+            "write the note's number as printed, e.g. endnote: 4 or endnote: [2, 3]",
+        )
+        return ()
+    return tuple(numbers)
+
+
 def _read_claim(
     item: LineDict, shown_as: str, problems: list[SourceProblem], rejected: list[Claim]
 ) -> Claim | None:
@@ -261,6 +282,7 @@ def _read_claim(
         origin=Origin(shown_as, item.line),
         key_lines=dict(item.key_lines),
         more_kinds=kinds[1:],
+        endnotes=_endnotes(f),
     )
     if claim.id and not CLAIM_ID.match(claim.id):
         f.problem("id", f"claim id '{claim.id}' has characters an IRI cannot carry", "use c001")

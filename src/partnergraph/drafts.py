@@ -66,6 +66,8 @@ class Draft:
     """None until reviewed; then 'reject', 'merge', or the accepted slugs joined by ','."""
     claims: tuple[str, ...] = ()
     """Ids of the claims the decision wrote, so a later review does not write them again."""
+    notes: tuple[int, ...] = ()
+    """Numbers of the endnotes the sentence cites its works through; accepted claims keep them."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _draft_to_yaml(draft: Draft) -> dict[str, Any]:
         {"concept": o.concept, "score": round(o.score, 3), "matched": list(o.matched), "polarity": o.polarity}
         for o in draft.options
     ]
-    for name in ("asserted_by", "claims"):
+    for name in ("asserted_by", "claims", "notes"):
         if name in data:
             data[name] = list(data[name])
     return data
@@ -135,6 +137,7 @@ def read_drafts(path: Path) -> DraftsFile:
             asserted_by=tuple(d.get("asserted_by") or ()),
             decision=d.get("decision"),
             claims=tuple(d.get("claims") or ()),
+            notes=tuple(int(n) for n in d.get("notes") or ()),
         )
         for d in data.get("drafts") or ()
     )
@@ -157,6 +160,7 @@ class NewClaim:
     end: int
     section: str | None
     kind: str | None
+    notes: list[int] = field(default_factory=list)
 
     def as_yaml(self, text: str) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "concept": self.concept, "polarity": self.polarity}
@@ -167,6 +171,8 @@ class NewClaim:
             data["section"] = self.section
         if self.kind:
             data["kind"] = self.kind
+        if self.notes:
+            data["endnote"] = self.notes[0] if len(self.notes) == 1 else self.notes
         return data
 
 
@@ -215,6 +221,7 @@ class Review:
             claim = NewClaim(
                 self._next_id(), slug, polarity_for(draft, slug, fallback_polarity),
                 list(draft.asserted_by), draft.start, draft.end, draft.section, draft.kind,
+                list(draft.notes),
             )  # fmt: skip
             self.new.append(claim)
             ids.append(claim.id)
@@ -234,6 +241,7 @@ class Review:
             raise PartnergraphError("can only merge with an earlier sentence")
         previous.end = max(previous.end, draft.end)
         previous.asserted_by += [k for k in draft.asserted_by if k not in previous.asserted_by]
+        previous.notes += [n for n in draft.notes if n not in previous.notes]
         self.decided[draft.id] = (MERGE, (previous.id,))
         return previous.id
 

@@ -324,9 +324,11 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
         if not ranked:
             continue
         asserted: list[str] = []
+        notes: list[int] = []
         for index, c in enumerate(citations):
             if sentence.start <= c.start < sentence.end:
                 asserted += [k for k in keys_of[index] if k not in asserted]
+                notes += [n for n in c.numbers if n not in notes]
         options = tuple(
             Option(r.slug, r.score, tuple(r.matched), propose_polarity(sentence.text, classes[r.slug]))
             for r in ranked
@@ -341,6 +343,7 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
                 options,
                 propose_kind(sentence.text),
                 tuple(asserted),
+                notes=tuple(notes),
             )
         )
     append_bib(project, [stub_entry(key, text), *added])
