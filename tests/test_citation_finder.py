@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from partnergraph.citation_finder import find_citations, note_bodies
@@ -161,3 +163,78 @@ def test_plain_digit_markers_are_taken_only_as_a_run_counting_up_from_one() -> N
 def test_superscript_markers_rule_out_plain_digit_ones() -> None:
     text = "SMART¹ says sectors 1,2,3.\nand communities 4.\nand more 5.\n"
     assert [c.text for c in only(text, "note")] == ["¹"]
+
+
+def test_drawing_on_the_work_of_marks_the_citation_secondary() -> None:
+    text = "(Petch, 2011: 24, drawing on the work of Weatherly et al, 2010) and, drawing on Brandt (2009), more"
+    assert [(c.surnames[0], c.secondary) for c in only(text)] == [
+        ("Petch", False),
+        ("Weatherly", True),
+        ("Brandt", True),
+    ]
+
+
+# Footnotes printed at the page foot as a text extracted from a PDF prints them: the number
+# on a line of its own, two stacked numbers before their two notes, a page number that is
+# not a note, and the next page running on after an indented line.
+PAGE_FOOT = (
+    "Councils are asked to work with communities 1.\n"
+    "Shared aims help (2014) 2, and so does trust 3. It takes time and\n"
+    "final outcomes. 4 If you decide to go on, plan it.\n"
+    "\n"
+    "1\n"
+    "Local partnership guide. Northshire Council (2014)\n"
+    "2\n"
+    "3\n"
+    "\n"
+    "A framework for joint working. Okafor, A. (2012). In B. Lind (Ed.), Joint Work, 4, 1-9.\n"
+    "\n"
+    "Good practice guide: Working together. Northshire Trust\n"
+    " Next page text starts here (Rowe, 2006).\n"
+    "4\n"
+    "\n"
+    "Cited in Partnership working: a review. Southshire Trust (2015), p.6\n"
+    "\n"
+    "2\n"
+    "\n"
+    "3. A numbered section after a page number\n"
+)
+
+
+def test_page_foot_footnotes_are_tied_to_their_markers() -> None:
+    markers = only(PAGE_FOOT, "note")
+    assert [c.numbers for c in markers] == [(1,), (2,), (3,), (4,)]
+    notes = {c.numbers[0]: c for c in markers}
+    assert notes[1].note_text == "Local partnership guide. Northshire Council (2014)"
+    assert [c.keys[0] for c in notes[1].cites] == ["northshirecouncil2014"]
+    assert [(c.surnames, c.year) for c in notes[2].cites] == [(("Okafor",), "2012")]
+    assert notes[2].cites[0].text == "Okafor, A. (2012)"
+    assert notes[3].note_text == "Good practice guide: Working together. Northshire Trust"
+    assert notes[3].cites == ()
+    assert [c.keys[0] for c in notes[4].cites] == ["southshiretrust2015"]
+    assert "Rowe" not in "".join(c.note_text for c in markers)
+    assert note_bodies(PAGE_FOOT) == {1, 2, 3, 4}
+
+
+def test_a_reference_form_with_initials_is_read_only_inside_a_note() -> None:
+    assert only("Konrad, E. L. (1996). A framework.") == []
+
+
+HELD_OUT = Path(__file__).parent / "fixtures" / "notes" / "heldout_endnotes.txt"
+
+
+def test_held_out_endnotes_under_a_notes_heading() -> None:
+    text = HELD_OUT.read_text(encoding="utf-8")
+    notes = {c.numbers: c for c in only(text, "note")}
+    assert set(notes) == {(1,), (2, 3), (4,), (5,)}
+    assert [(c.surnames[0], c.year) for c in notes[(1,)].cites] == [("Smith", "2019")]
+    assert [(c.surnames, c.year) for c in notes[(2, 3)].cites] == [(("Okafor", "Lind"), "2017")]
+    assert notes[(4,)].note_text.startswith("Partnership Survey 2020, Harlow Community Trust (2021)")
+    assert [(c.surnames[0], c.et_al, c.year) for c in notes[(5,)].cites] == [("Mattessich", True, "2001")]
+    assert [(c.surnames[0], c.secondary) for c in only(text)][-1] == ("Brandt", True)
+
+
+def test_ibid_repeats_the_previous_note() -> None:
+    text = "Trust matters.1 It grows.2\n\nNotes\n1. Shaw, E. (2003) Partners. Bristol: Press.\n2. Ibid., p. 4.\n"
+    notes = only(text, "note")
+    assert [[(c.surnames[0], c.year) for c in n.cites] for n in notes] == [[("Shaw", "2003")]] * 2

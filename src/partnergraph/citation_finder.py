@@ -57,7 +57,10 @@ _PLAIN_MARKER = re.compile(
     re.MULTILINE,
 )
 _NOTES_HEADING = re.compile(r"^\s*(?:end|foot)?notes\s*$", re.IGNORECASE | re.MULTILINE)
-_SECONDARY = re.compile(r"as\s+cited\s+(?:by|in)\s*\(?\s*$", re.IGNORECASE)
+# "as cited by/in X" and "drawing on (the work of) X": X is the work the finding was read through.
+_SECONDARY = re.compile(
+    r"(?:as\s+cited\s+(?:by|in)|drawing\s+on(?:\s+the\s+work\s+of)?)\s*\(?\s*$", re.IGNORECASE
+)
 _ET_AL = re.compile(r"\bet\.?\s+al\.?")
 # Capitalised words that open sentences or name months, never an author.
 NOT_AUTHORS = frozenset(
@@ -221,7 +224,7 @@ def _citation(
         year=year,
         et_al=bool(_ET_AL.search(authors)),
         numbers=(),
-        secondary=bool(_SECONDARY.search(text[max(0, start - 30) : start])),
+        secondary=bool(_SECONDARY.search(text[max(0, start - 40) : start])),
         authors=" ".join(authors.split()),
         keys=tuple(dict.fromkeys(pair + whole + tails + initials)),
     )
