@@ -392,7 +392,9 @@ def test_force_replaces_what_ingest_wrote_and_keeps_what_the_curator_did(tmp_pat
         "accepted claims are never touched"
     )
     assert "1 accepted claim" in lines and "kept" in lines
-    assert f"partnergraph verify --document {KEY}" in lines, "the text changed: quotes may not verify"
+    assert f"partnergraph verify --texts texts --document {KEY}" in lines, (
+        "the text changed: quotes may not verify"
+    )
     problems: list = []
     works = {w.key: w for w in load_bibliography(project, problems)}
     assert not problems, problems
@@ -415,7 +417,7 @@ def test_force_replaces_what_ingest_wrote_and_keeps_what_the_curator_did(tmp_pat
 def test_force_writes_nothing_when_a_file_cannot_be_written(
     ingested: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from partnergraph import ingest as ingest_module
+    from partnergraph import reingest as ingest_module
 
     watched = [
         ingested.root / "texts" / f"{KEY}.txt",
@@ -487,3 +489,21 @@ def test_the_shapes_check_a_claims_note_number(mini: Project) -> None:
     assert not graph_violations(mini, sources, graph)
     graph.set((claim, PG.citedInNote, Literal(0)))
     assert [v for v in graph_violations(mini, sources, graph) if "note" in str(v).lower()]
+
+
+def test_force_on_an_unchanged_text_after_a_full_review_keeps_every_entry_once(ingested: Project) -> None:
+    """Every work the first ingest added is used by an accepted claim, so each is kept and
+    reused (placeholders too), not written a second time beside itself."""
+    CliRunner().invoke(main, ["--project", str(ingested.root), "review", KEY, "--accept-top"])
+    before = read_drafts(drafts_file(ingested, KEY))
+    report = ingest(ingested, SYNTHETIC, KEY, force=True)
+    lines = "\n".join(report.lines(ingested))
+    assert "text unchanged" in lines and "warning" not in lines
+    assert f"review decisions: {len(before.drafts)} kept" in lines
+    problems: list = []
+    load_bibliography(ingested, problems)
+    assert not problems, problems
+    after = read_drafts(drafts_file(ingested, KEY))
+    assert set(after.works_added) == set(before.works_added), "still its own, for a later --force"
+    assert all(d.decision for d in after.drafts)
+    build(ingested)

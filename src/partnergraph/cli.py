@@ -481,14 +481,19 @@ def reason(obj: Context) -> None:
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--key", required=True, help="Cite key for the new reviewed document, e.g. smith2021review.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Ingest a key again: replace its text, new entries and drafts; accepted claims are kept.",
+)
 @click.pass_obj
 @reports_errors
-def ingest(obj: Context, file: Path, key: str) -> None:
+def ingest(obj: Context, file: Path, key: str, force: bool) -> None:
     """Read a new reviewed document (.txt, .md, .html, .pdf): store its text, add its
     references to the bibliography and write draft claims for `review`."""
     from .ingest import ingest as ingest_document
 
-    report = ingest_document(obj.project, file, key)
+    report = ingest_document(obj.project, file, key, force=force)
     click.echo("\n".join(report.lines(obj.project)))
 
 

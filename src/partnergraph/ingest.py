@@ -18,18 +18,27 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .bibexport import export_bibtex
 from .bibliography import Work, load_bibliography
-from .build import write_atomically
 from .corpus import Origin, load_corpus
-from .drafts import Draft, DraftsFile, Option, document_file, drafts_file, fold, write_drafts
+from .drafts import Draft, DraftsFile, Option, drafts_file, dump_drafts, fold
 from .errors import PartnergraphError, SourceProblem
 from .project import Project
+from .reingest import (
+    INGESTED_BIB,
+    Previous,
+    carry_decisions,
+    find_previous,
+    ingested_bib,
+    publish,
+    refusal,
+    replaceable,
+    without_entries,
+)
 from .text_extraction import extract_text
 
 if TYPE_CHECKING:
     from .citation_finder import FoundCitation
     from .reference_parser import ParsedReference
 
-INGESTED_BIB = "ingested.bib"
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 _BRACES = re.compile(r"[{}]")
 _UNSTATED_STUB = ("author", "year", "publisher")
@@ -49,6 +58,12 @@ class IngestReport:
     minimal: list[str] = field(default_factory=list)
     drafts: int = 0
     drafts_path: Path | None = None
+    previous: Previous | None = None
+    """The earlier ingest that --force replaced, if any."""
+    text_changed: bool = False
+    removed: list[str] = field(default_factory=list)
+    decisions_kept: int = 0
+    decisions_before: int = 0
 
     def lines(self, project: Project) -> list[str]:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items())) or "none"
@@ -67,7 +82,36 @@ class IngestReport:
             numbers = ", ".join(str(n) for n in self.unresolved)
             out.append(f"unresolved endnotes (placeholder works): {numbers}")
         out.append(f"drafts: {self.drafts} claims in {project.relative(self.drafts_path or Path())}")
+        if self.previous is not None:
+            out += self.replaced_lines()
         out.append(f"next: partnergraph review {self.key}")
+        return out
+
+    def replaced_lines(self) -> list[str]:
+        """What --force replaced and, above all, what it kept."""
+        previous = self.previous
+        assert previous is not None
+        out = [
+            "re-ingested (--force): text " + ("changed" if self.text_changed else "unchanged")
+            + f"; {len(self.removed)} {'entry' if len(self.removed) == 1 else 'entries'} of the earlier"
+            + " ingest replaced"
+            + (f" ({shortened(self.removed)})" if self.removed else "")
+        ]  # fmt: skip
+        if previous.stub_completed:
+            out.append(f"kept your completed entry '{self.key}' in bibliography/{INGESTED_BIB}")
+        if self.decisions_before:
+            out.append(
+                f"review decisions: {self.decisions_kept} kept (sentence unchanged),"
+                f" {self.decisions_before - self.decisions_kept} reset to pending"
+            )
+        if previous.accepted_path is not None:
+            kept = f"kept corpus/documents/{self.key}.yaml ({previous.accepted} accepted claim"
+            out.append(kept + ("s" if previous.accepted != 1 else "") + "): ingest never deletes claims")
+            if self.text_changed:
+                out.append(
+                    "warning: the text changed, so quotes of accepted claims may no longer verify"
+                    f" — run partnergraph verify --texts texts --document {self.key}"
+                )
         return out
 
 
@@ -139,6 +183,21 @@ def placeholder_entry(document: str, number: int, raw: str) -> Work:
     return _work(f"{document}-note{number}", "misc", fields)
 
 
+def placeholder_for(document: str, number: int, raw: str, taken: set[str], added: list[Work]) -> str:
+    """The placeholder's key; one kept from an earlier ingest (a claim uses it) is reused."""
+    work = placeholder_entry(document, number, raw)
+    if work.key not in taken:
+        added.append(work)
+        taken.add(work.key)
+    return work.key
+
+
+def _content(work: Work) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """An entry's type and fields but its note: equal content is one work, whatever its key
+    (the entry an earlier ingest of the same text wrote and a claim still uses)."""
+    return work.entry_type, tuple(sorted((k, v) for k, v in work.fields.items() if k != "note"))
+
+
 def _readable(ref: ParsedReference) -> bool:
     return bool(ref.authors and (ref.year or ref.title))
 
@@ -158,18 +217,17 @@ def resolve_references(
     added: list[Work] = []
     reused: list[str] = []
     unresolved: list[int] = []
+    same_content = {_content(w): w.key for w in works}
     for ref in refs:
         if not _readable(ref):
             if ref.number is not None:
-                placeholder = placeholder_entry(document, ref.number, ref.raw)
-                added.append(placeholder)
-                taken.add(placeholder.key)
-                by_number[ref.number] = placeholder.key
+                by_number[ref.number] = placeholder_for(document, ref.number, ref.raw, taken, added)
                 unresolved.append(ref.number)
             continue
         known = match_work(ref, works)
-        if known is not None:
-            key = known.key
+        entry = reference_entry(ref, "") if known is None else None
+        if known is not None or (entry is not None and _content(entry) in same_content):
+            key = known.key if known is not None else same_content[_content(entry)]
             reused.append(key)
         else:
             key = bibtex_key(ref, taken)
@@ -251,30 +309,17 @@ def minimal_works(
     return keys_of, added
 
 
-def _refuse_existing(project: Project, key: str, works: list[Work]) -> None:
-    if any(w.key == key or key in w.variant_keys for w in works):
-        raise PartnergraphError(f"'{key}' is already a work of the bibliography; choose another --key")
-    for path in (
-        drafts_file(project, key),
-        document_file(project, key),
-        project.root / "texts" / f"{key}.txt",
-    ):
-        if path.exists():
-            raise PartnergraphError(f"{project.relative(path)} exists already; choose another --key")
+def bib_with(before: str, works: list[Work]) -> str:
+    head = before or "% Works added by `partnergraph ingest`: check each against its source.\n"
+    return head.rstrip("\n") + "\n\n" + export_bibtex(works)
 
 
-def append_bib(project: Project, works: list[Work]) -> None:
-    path = project.bibliography_dir / INGESTED_BIB
-    before = path.read_text(encoding="utf-8") if path.is_file() else (
-        "% Works added by `partnergraph ingest`: check each against its source.\n"
-    )  # fmt: skip
-    write_atomically(path, (before.rstrip("\n") + "\n\n" + export_bibtex(works)).encode("utf-8"))
-
-
-def ingest(project: Project, source: Path, key: str) -> IngestReport:
+def ingest(project: Project, source: Path, key: str, force: bool = False) -> IngestReport:
+    """Without `force` a key ingested before is refused; with it, what the earlier ingest
+    wrote is replaced in one step (see `reingest`), and the curator's work is kept."""
     from .bibliography import CITE_KEY
     from .citation_finder import find_citations
-    from .drafting import ConceptMatcher, propose_kind, propose_polarity, sentences
+    from .drafting import ConceptSuggester, propose_kind, propose_polarity, sentences
     from .reference_parser import find_references
 
     if not CITE_KEY.fullmatch(key) or "/" in key:
@@ -286,13 +331,23 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
         raise PartnergraphError(
             f"the project has errors ({problems[0]}); run partnergraph build and fix them"
         )
-    _refuse_existing(project, key, works)
+    previous = find_previous(project, key, works, corpus)
+    if previous.exists and not force:
+        raise refusal(previous)
     text = extract_text(source)
     text_path = project.root / "texts" / f"{key}.txt"
-    text_path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
-    write_atomically(text_path, data)
     report = IngestReport(key, text_path, len(text))
+    bib_path = ingested_bib(project)
+    bib_before = bib_path.read_text(encoding="utf-8") if bib_path.is_file() else ""
+    if previous.exists:
+        report.previous = previous
+        report.text_changed = previous.text is None or previous.text.read_bytes() != data
+        report.removed = sorted(replaceable(project, previous, corpus))
+        bib_before = without_entries(bib_before, set(report.removed))
+        works = [w for w in works if w.key not in report.removed]
+        if previous.stub_completed:
+            works = [w for w in works if w.key != key]  # still the document, not a reference
 
     refs = find_references(text)
     body_end = min((r.start for r in refs), default=len(text))
@@ -305,9 +360,9 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
 
     for number in sorted({n for c in citations for n in c.numbers} - set(by_number)):
         # Cited by number, but the list read has no such entry: still a work of its own.
-        placeholder = placeholder_entry(key, number, "no entry with this number was found")
-        added.append(placeholder)
-        by_number[number] = placeholder.key
+        taken_keys = {w.key for w in works} | {w.key for w in added}
+        raw = "no entry with this number was found"
+        by_number[number] = placeholder_for(key, number, raw, taken_keys, added)
         report.unresolved.append(number)
     keys_of = {i: citation_keys(c, by_number, by_name, works) for i, c in enumerate(citations)}
     taken = {w.key for w in works} | {v for w in works for v in w.variant_keys} | {w.key for w in added}
@@ -315,7 +370,7 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
     added += minimal
     report.minimal = [w.key for w in minimal]
     classes = {c.slug: c.cls for c in corpus.concepts}
-    matcher = ConceptMatcher(list(corpus.concepts))
+    matcher = ConceptSuggester.from_corpus(corpus)  # learns from the curated claims, if any
     drafts: list[Draft] = []
     for sentence in sentences(text):
         if sentence.start >= body_end:
@@ -346,11 +401,21 @@ def ingest(project: Project, source: Path, key: str) -> IngestReport:
                 notes=tuple(notes),
             )
         )
-    append_bib(project, [stub_entry(key, text), *added])
+    stub = [] if previous.stub_completed else [stub_entry(key, text)]
     report.added = [w.key for w in added]
     sha = hashlib.sha256(data).hexdigest()
     made_by = f"partnergraph ingest {__version__}"
     path = drafts_file(project, key)
-    write_drafts(path, DraftsFile(key, text_path.name, sha, made_by, tuple(drafts), tuple(report.added)))
+    carried, report.decisions_kept = carry_decisions(previous.drafts, tuple(drafts))
+    if previous.drafts is not None:
+        report.decisions_before = sum(1 for d in previous.drafts.drafts if d.decision is not None)
+    still_own = [k for k in previous.drafts.works_added if k not in report.removed] if previous.drafts else []
+    own = tuple(dict.fromkeys([*still_own, *report.added]))  # --force may still replace them later
+    drafts_out = DraftsFile(key, text_path.name, sha, made_by, carried, own)
+    publish({
+        text_path: data,
+        bib_path: bib_with(bib_before, [*stub, *added]).encode("utf-8"),
+        path: dump_drafts(drafts_out).encode("utf-8"),
+    })  # fmt: skip
     report.drafts, report.drafts_path = len(drafts), path
     return report
