@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _WORD = r"[A-Z][\w'’\-/]*"
 _NAME = rf"{_WORD}(?:\s+(?:(?:of|for)(?:\s+the)?|and\s+Local|de|van|von)?\s*{_WORD})*"
@@ -45,15 +45,17 @@ _SUPERSCRIPT_NOTE = re.compile(rf"(?<=[^\s{_SUPERSCRIPT}])[{_SUPERSCRIPT}]+")
 _SUPERSCRIPT_BODY = re.compile(rf"^\s*([{_SUPERSCRIPT}]+)", re.MULTILINE)
 _NUMBERED_BODY = re.compile(r"^\s*\[?(\d{1,3})[\].]?\s+\S", re.MULTILINE)
 _GLUED_NOTE = re.compile(
-    r"(?<!\bp\.)(?<!\bpp\.)(?<!\d[,.;:])(?<=[a-z\.,;:\)’”\"])(?P<n>\d{1,3})(?=[\s,.;:)]|$)"
+    r"(?<!\bp\.)(?<!\bpp\.)(?<!\d[,.;:])(?<=[a-z\.,;:\)’”\"])(?P<n>\d{1,3}(?:,\d{1,3})*)(?=[\s,.;:)]|$)"
 )
 # A footnote number that lost its superscript in extraction: digits after a word or closing mark,
 # spaced or glued ("sectors 1,2,3.", "(TSI),16 social"), closing a line or followed by punctuation or a
-# lowercase word; never after a label that numbers things ("Table 1", "page 12", "Section 2.2.4").
+# lowercase word (a capitalised one only for the very next number of the run); never after a label
+# that numbers things ("Table 1", "page 12", "Section 2.2.4").
 _PLAIN_MARKER = re.compile(
     r"(?<![Tt]able)(?<![Ff]igure)(?<![Ss]ection)(?<![Cc]hapter)(?<![Aa]ppendix)(?<![Pp]age)(?<![Ss]tep)"
     r"(?<![Ss]tage)(?<![Pp]art)(?<![Pp]hase)(?<=[a-z\)’”.,])(?<!\d[.,])(?<!\bp\.)(?<!\bpp\.)"
-    r"[ \t]?(?P<n>\d{1,2}(?:,\d{1,2})*)(?=[.,;:]?[ \t]*$|[.,;:][ \t]+\S|[ \t]+[a-z])",
+    r"[ \t]?(?P<n>\d{1,2}(?:,\d{1,2})*)"
+    r"(?=[.,;:]?[ \t]*$|[.,;:][ \t]+\S|[ \t]+[a-z]|(?P<capital>[ \t]+[A-Z]))",
     re.MULTILINE,
 )
 _NOTES_HEADING = re.compile(r"^\s*(?:end|foot)?notes\s*$", re.IGNORECASE | re.MULTILINE)
@@ -139,6 +141,8 @@ class FoundCitation:
     secondary: bool  # "as cited by/in"
     authors: str = ""  # the author part as printed, whitespace folded ("Cairns et al")
     keys: tuple[str, ...] = ()  # cite keys it may stand for, most specific first
+    note_text: str = ""  # a note marker's own note, as printed, when the text holds it
+    cites: tuple[FoundCitation, ...] = ()  # the author-year citations read in that note
 
     @property
     def label(self) -> str:
@@ -157,8 +161,10 @@ def key_stem(name: str) -> str:
 
 
 def find_citations(text: str) -> list[FoundCitation]:
-    """Every citation of the three kinds, sorted by where it starts."""
-    found = _author_year(text) + _numbered(text) + _notes(text)
+    """Every citation of the three kinds, sorted by where it starts; each note marker whose
+    note the text holds carries that note and the citations read in it."""
+    author_year = _author_year(text)
+    found = author_year + _numbered(text) + _with_notes(text, _notes(text), author_year)
     return sorted(found, key=lambda c: (c.start, c.end))
 
 
@@ -270,7 +276,7 @@ def _notes(text: str) -> list[FoundCitation]:
     ]
     if (notes_start := _notes_start(text)) is not None:
         found += [
-            FoundCitation("note", m.start(), m.end(), m[0], (), None, False, (int(m[0]),), False)
+            FoundCitation("note", m.start(), m.end(), m[0], (), None, False, _expand(m[0]), False)
             for m in _GLUED_NOTE.finditer(text, 0, notes_start)
         ]
     return found or _plain_markers(text)
@@ -287,7 +293,9 @@ def _plain_markers(text: str) -> list[FoundCitation]:
     expected, found = 1, []
     for m in _PLAIN_MARKER.finditer(text):
         numbers = tuple(int(n) for n in m["n"].split(","))
-        if list(numbers) == sorted(numbers) and expected <= numbers[0] <= expected + 2:
+        # Before a capital ("outcomes. 12 If you") a number may open a sentence: only the next one counts.
+        slack = 0 if m["capital"] else 2
+        if list(numbers) == sorted(numbers) and expected <= numbers[0] <= expected + slack:
             found.append(
                 FoundCitation("note", m.start("n"), m.end("n"), m["n"], (), None, False, numbers, False)
             )
@@ -296,9 +304,153 @@ def _plain_markers(text: str) -> list[FoundCitation]:
 
 
 def note_bodies(text: str) -> set[int]:
-    """Numbers of the notes whose own text the document holds: a line opening with a superscript
-    number (a footnote), or with a number under the "Notes" heading (an endnote)."""
-    numbers = {int(m[1].translate(_DIGITS)) for m in _SUPERSCRIPT_BODY.finditer(text)}
+    """Numbers of the notes whose own text the document holds."""
+    return set(note_spans(text))
+
+
+_LONE_NUMBER = re.compile(r"^(\d{1,3})[ \t]*$")
+_SUPERSCRIPT_STOP = re.compile(rf"^\s*[{_SUPERSCRIPT}]|^\s*\d{{1,3}}\s*$")
+_ENDNOTE_STOP = re.compile(r"^\s*\[?\d{1,3}[\].]?\s")
+# A page-foot note ends at a lone number (the next note or the page number) or at an
+# indented line: extraction indents the first line of the next page.
+_PAGE_FOOT_STOP = re.compile(r"^\s|^\d{1,3}\s*$")
+_NOTE_LINES = 4
+_IBID = re.compile(r"^\W*ibid\b", re.IGNORECASE)
+_SURNAME = r"(?:(?:van|von|de|der|du|la|le|di|da)\s)*[A-Z][\w'’-]+"
+_INITIALS = r"(?:[A-Z]\.\s*(?:-?[A-Z]\.\s*)*)"
+# A reference as notes print it: "Konrad, E. L. (1996)", "Okafor, A. and Lind, P. (2017)",
+# "Mattessich, P. et al (2001)".
+_NOTE_REFERENCE = re.compile(
+    rf"(?P<authors>{_SURNAME},\s*{_INITIALS}(?:,?\s*(?:&|\band\b)?\s*{_SURNAME},\s*{_INITIALS})*"
+    r"(?:,?\s*et\.?\s+al\.?)?)\s*\(?(?P<year>(?:19|20)\d\d[a-z]?)\b\)?"
+)
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _note_end(text: str, start: int, stop: re.Pattern[str]) -> int:
+    """A note runs from its number over the following lines up to a blank line, a line that
+    opens another note (`stop`), or a few lines: notes are short, and a note that swallowed
+    the running text would hand its citations to the wrong marker."""
+    end = _line_end(text, start)
+    for _ in range(_NOTE_LINES - 1):
+        line = text[end + 1 : _line_end(text, end + 1)]
+        if end >= len(text) or not line.strip() or stop.match(line):
+            break
+        end = _line_end(text, end + 1)
+    return end
+
+
+def note_spans(text: str, markers: list[FoundCitation] | None = None) -> dict[int, tuple[int, int]]:
+    """Each note number → the span of its own text, in three layouts: a line opening with a
+    superscript number (a footnote), a numbered line under the "Notes" heading (an endnote),
+    and, for markers the text has, the number alone on a line at the page foot."""
+    spans: dict[int, tuple[int, int]] = {}
+    for m in _SUPERSCRIPT_BODY.finditer(text):
+        spans.setdefault(int(m[1].translate(_DIGITS)), (m.end(), _note_end(text, m.end(), _SUPERSCRIPT_STOP)))
     if (notes_start := _notes_start(text)) is not None:
-        numbers |= {int(m[1]) for m in _NUMBERED_BODY.finditer(text, notes_start)}
-    return numbers
+        for m in _NUMBERED_BODY.finditer(text, notes_start):
+            start = m.end() - 1
+            spans.setdefault(int(m[1]), (start, _note_end(text, start, _ENDNOTE_STOP)))
+    _page_foot_notes(text, _notes(text) if markers is None else markers, spans)
+    return spans
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, position = [], 0
+    for line in text.split("\n"):
+        out.append((position, position + len(line)))
+        position += len(line) + 1
+    return out
+
+
+def _page_foot_notes(text: str, markers: list[FoundCitation], spans: dict[int, tuple[int, int]]) -> None:
+    """Footnotes as extraction prints them: a number alone on a line, then the note. A page
+    number looks the same, so a number counts only for a marker printed before it, not yet
+    given a note, and higher than the notes read so far (notes run in order, page numbers
+    restart nothing). Numbers stacked on consecutive lines ("8", "9") take the notes after
+    them in order, split at blank lines or else line by line, and only when the counts agree.
+    """
+    first = {}
+    for c in markers:
+        for n in c.numbers:
+            first.setdefault(n, c.start)
+    lines, last, i = _lines(text), 0, 0
+    while i < len(lines):
+        stack: list[int] = []
+        while i < len(lines) and (lone := _LONE_NUMBER.match(text[lines[i][0] : lines[i][1]])):
+            n = int(lone[1])
+            fits = n in first and first[n] < lines[i][0] and n not in spans and n > last
+            if not fits or (stack and n != stack[-1] + 1):
+                break
+            stack.append(n)
+            i += 1
+        if not stack:
+            i += 1
+            continue
+        chunks: list[list[tuple[int, int]]] = [[]]
+        while i < len(lines) and len(chunks) <= len(stack) * _NOTE_LINES:
+            line = text[lines[i][0] : lines[i][1]]
+            if line.strip() and _PAGE_FOOT_STOP.match(line):
+                break
+            if not line.strip():
+                if len(chunks) == len(stack) and chunks[-1]:
+                    break
+                if chunks[-1]:
+                    chunks.append([])
+            else:
+                chunks[-1].append(lines[i])
+            i += 1
+        chunks = [c for c in chunks if c]
+        if len(chunks) < len(stack):
+            chunks = [[line] for chunk in chunks for line in chunk]
+        if len(chunks) == len(stack):
+            for n, chunk in zip(stack, chunks, strict=True):
+                spans[n] = (chunk[0][0], chunk[-1][1])
+            last = stack[-1]
+
+
+def _note_references(text: str, start: int, end: int) -> list[FoundCitation]:
+    """References with initials, read only inside a note: in running text and reference
+    lists the author-year forms suffice, and a reference list is not a citation."""
+    found = []
+    for m in _NOTE_REFERENCE.finditer(text, start, end):
+        names = re.findall(rf"({_SURNAME}),\s*{_INITIALS}", m["authors"])
+        et_al = bool(_ET_AL.search(m["authors"]))
+        authors = (names[0] + " et al") if et_al else " and ".join(names)
+        found.append(_citation(text, m.start(), m.end(), authors, names, names[0].split(), m["year"]))
+    return found
+
+
+def _with_notes(
+    text: str, markers: list[FoundCitation], author_year: list[FoundCitation]
+) -> list[FoundCitation]:
+    """Each marker with its note's text and the citations in it; "Ibid." repeats the note before."""
+    spans = note_spans(text, markers)
+    markers = [m for m in markers if not any(a <= m.start < b for a, b in spans.values())]
+    read: dict[int, tuple[str, tuple[FoundCitation, ...]]] = {}
+    for n in sorted(spans):
+        start, end = spans[n]
+        note = text[start:end].strip()
+        if _IBID.match(note) and n - 1 in read:
+            read[n] = read[n - 1]
+            continue
+        cites = [c for c in author_year if start <= c.start < end]
+        cites += [
+            r
+            for r in _note_references(text, start, end)
+            if not any(r.start <= c.start < r.end for c in cites)
+        ]
+        read[n] = (note, tuple(sorted(cites, key=lambda c: c.start)))
+    out = []
+    for marker in markers:
+        notes = [read[n] for n in marker.numbers if n in read]
+        if notes:
+            text_of = "\n".join(dict.fromkeys(note for note, _ in notes))
+            cites = tuple(dict.fromkeys(c for _, cs in notes for c in cs))
+            marker = replace(marker, note_text=text_of, cites=cites)
+        out.append(marker)
+    return out
