@@ -13,10 +13,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .concept_matcher import Candidate, ConceptMatcher
+from .concept_suggester import ConceptSuggester
 
 __all__ = [
     "Candidate",
     "ConceptMatcher",
+    "ConceptSuggester",
     "Sentence",
     "propose_kind",
     "propose_polarity",
