@@ -229,7 +229,8 @@ def from_refextract(records: list[dict], keep_undated: bool = False) -> list[Par
                 year=years[0][:4] if years else None, title=first.get("title"),
                 container=first.get("journal_title") or first.get("publisher"),
                 volume=first.get("journal_volume"), issue=None, pages=first.get("journal_page"),
-                doi=first.get("doi"), url=first.get("url"), entry_type="misc",
+                doi=re.sub(r"^doi:", "", first.get("doi") or "", flags=re.I) or None,  # 'doi:10.…'
+                url=first.get("url"), entry_type="misc",
             )
         )  # fmt: skip
     return refs

@@ -25,11 +25,14 @@ _HEADING = re.compile(
 # What ends it: an appendix, or a Markdown heading of its own level.
 _AFTER = re.compile(r"^[ \t]*(?:#+[ \t]*)?(?:appendix|appendices|annex)\b", re.IGNORECASE | re.MULTILINE)
 _NUMBERED = re.compile(r"^[ \t]*(?:\[(\d{1,4})\]|(\d{1,4})[.)]|(\d{1,4})(?=[ \t]+[A-Z]))[ \t]+")
-_YEAR = r"(?:\d{4}[a-z]?|n\.\s?d\.)"
+_YEAR = r"(?:\d{4}[a-z]?|n\.\s?d\.(?:-?[a-z]\b)?|no date)"
+# A name may hold one parenthesised abbreviation: 'Centre for Research on Families (CRFR)'.
+_NAMES = r"(?:[^\n()]|\([^\n()]{1,20}\)(?=[^\n(]{0,300}\())"
 # An author-year entry starts with names followed by "(2007)." or "2007." (APA, Harvard).
 _AUTHOR_YEAR_START = re.compile(
-    rf"^[ \t]*[A-Z\u00C0-\u024F][^\n()]{{0,300}}?[.,]?[ \t]*\(({_YEAR})(?:,[^)]*)?\)"
+    rf"^[ \t]*[A-Z\u00C0-\u024F\u201C\"]{_NAMES}{{0,300}}?[.,]?[ \t]*\(({_YEAR})(?:,[^)]*)?\)"
     rf"|^[ \t]*[A-Z\u00C0-\u024F][^\n()]{{0,300}}?,[ \t]({_YEAR})[.,][ \t]"
+    rf"|^[ \t]*[A-Z\u00C0-\u024F\u201C\"][^\n()]{{0,300}}?[.\u201D\"][ \t]({_YEAR})\.(?:[ \t]|$)"
     r"|^[ \t]*[A-Z][^\n]{0,150}?\b(?:Act|Regulations|Order)[ \t]+\d{4}\b"
 )
 # 'Smith J, Jones K. Title. Journal. 2001;12(3):45-67.' (Vancouver, numbered lists)
@@ -157,61 +160,146 @@ def _parse(text: str, start: int, end: int) -> ParsedReference:
 
 
 def _fields(flat: str) -> dict:
-    """Author-year (APA/Harvard) entries; anything else keeps only its DOI and URL."""
+    """Author-year (APA, Harvard, Chicago) and Vancouver entries; anything else keeps only
+    its DOI and URL."""
     doi_match = _DOI.search(flat)
     doi = doi_match.group(1).rstrip(".,;") if doi_match else None
     url_match = next((m for m in _URL.finditer(flat) if "doi.org" not in m.group(1)), None)
     url = url_match.group(1).rstrip(".,;") if url_match else None
-    head = re.match(rf"(.+?),?\s*\(({_YEAR})(?:,[^)]*)?\)\.?\s*|(.+?),\s({_YEAR})[.,]\s", flat)
-    empty = dict(authors=(), year=None, title=None, container=None, volume=None, issue=None, pages=None)
-    if not head:
-        return {**empty, "doi": doi, "url": url, **_other_styles(flat, url)}
-    names, year = (head.group(1), head.group(2)) if head.group(1) else (head.group(3), head.group(4))
+    head = _HEAD.match(flat)
+    if not head or (head.group(5) and not _chicago_names(head.group(5), flat)):
+        return {**_EMPTY, "doi": doi, "url": url, **_other_styles(flat, url)}
+    names, year = next((head.group(i), head.group(i + 1)) for i in (1, 3, 5, 7) if head.group(i))
     year_suffix = year[4:] if year[:4].isdigit() and len(year) > 4 else None
     year = "n.d." if not year[:4].isdigit() else year[:4]
-    rest = flat[head.end() :]
-    rest = _URL.sub("", _DOI.sub("", rest)).strip()
-    rest = re.sub(r"(?:\s*doi:?)?\s*$", "", rest).strip()
-    out = dict(empty, authors=_authors(names), year=year, year_suffix=year_suffix, doi=doi, url=url)
+    rest = _without_access(flat[head.end() :])
+    out = dict(_EMPTY, authors=_authors(names), year=year, year_suffix=year_suffix, doi=doi, url=url)
     out.update(_title_and_source(rest))
     out["entry_type"] = _type_of(flat, out)
     return out
+
+
+_EMPTY = dict.fromkeys(("year", "title", "container", "volume", "issue", "pages"), None) | {"authors": ()}
+# 'Names (2007).' (APA, Harvard), 'Names, 2007.' (Harvard), 'Names. 2007.' (Chicago author-date,
+# which puts a title first, in quotes, when there are no names).
+_HEAD = re.compile(
+    rf"({_NAMES}+?),?\s*\(({_YEAR})(?:,[^)]*)?\)\.?\s*|(.+?),\s({_YEAR})[.,]\s"
+    rf"|([^\u201C\"].*?)\.\s({_YEAR})\.(?:\s|$)|([\u201C\"].+?[\u201D\"])\s({_YEAR})\.(?:\s|$)"
+)
+
+
+def _chicago_names(names: str, flat: str) -> bool:
+    """Whether 'Names. 2007.' opened a Chicago entry: its names hold no sentence ('Audit
+    Scotland. Best Value toolkit' is a Vancouver author and title: a full stop ends a
+    word, not an initial) and are not Vancouver names before a title."""
+    if re.search(r"\b(?!al\.)\w{2,}\.\s|[\u201C\u201D\"]", names):
+        return False
+    vancouver = _VANCOUVER_NAMES.match(flat)
+    return not vancouver or vancouver.end("authors") >= len(names)
+
+
+def _without_access(rest: str) -> str:
+    """The entry after its year, less the DOI, URLs and the words that announce them."""
+    rest = _URL.sub("", _DOI.sub("", rest))
+    rest = re.sub(r"\[Internet\]|\((?:Accessed|Cited):?[^)]*\)", "", rest)
+    rest = re.sub(r"\s*(?:Available (?:at|from)|doi)\s*:?[\s.]*$", "", rest.strip())
+    return re.sub(r"(?:\s*doi:?)?\s*$", "", rest).strip()
 
 
 def _other_styles(flat: str, url: str | None) -> dict:
     """A Vancouver entry or an Act; otherwise nothing beyond DOI and URL is read."""
     vancouver = _VANCOUVER.match(flat)
     if vancouver:
-        names = re.split(r",\s*", re.sub(r",? et al$", "", vancouver.group("authors")))
-        people = [
-            re.sub(r"^(.*) ([A-Z]{1,3})$", lambda m: f"{m.group(1)}, {'. '.join(m.group(2))}.", n)
-            for n in names
-        ]
-        if vancouver.group("authors").endswith("et al"):
-            people.append("others")
         fields = {k: vancouver.group(k) for k in ("title", "container", "year", "volume", "issue", "pages")}
-        return {**fields, "authors": tuple(people), "entry_type": "article"}
+        return {**fields, "authors": _vancouver_names(vancouver.group("authors")), "entry_type": "article"}
     act = _ACT.match(flat)
     if act:
         return {"title": act.group("title"), "year": act.group("year"), "entry_type": "legislation"}
-    return {"entry_type": _type_of(flat, {"url": url})}
+    return _vancouver_fields(flat) or {"entry_type": _type_of(flat, {"url": url})}
+
+
+def _vancouver_names(names: str) -> tuple[str, ...]:
+    """'Smith J, Jones KL, et al' as 'Smith, J.', 'Jones, K. L.', 'others'."""
+    people = [
+        re.sub(r"^(.*) ([A-Z]{1,3})$", lambda m: f"{m.group(1)}, {'. '.join(m.group(2))}.", n)
+        for n in re.split(r",\s*", re.sub(r",? et al\.?$", "", names))
+    ]
+    return (*people, *(("others",) if re.search(r"et al\.?$", names) else ()))
+
+
+# After the names, everything up to the year: 'Title. Container 2006;8(4):493-501' and the like.
+_VANCOUVER_NAMES = re.compile(
+    r"(?P<authors>[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+)* [A-Z]{1,3}"
+    r"(?:, [A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+)* [A-Z]{1,3})*(?:,? et al\.?)?)\.\s+"
+)
+_VANCOUVER_YEAR = re.compile(r"(?<![\d.])(\d{4})[a-z]?(?=\s*[;.,:]|\s*$)|\bn\.d\.")
+_VANCOUVER_ISSUE = re.compile(r";\s*(\d+)?(?:\(([^)]+)\))?(?::\s*([\w\u2013-]+))?")
+
+
+def _vancouver_fields(flat: str) -> dict | None:
+    """A numbered-style entry whose year comes late ('Surname AB. Title. Journal
+    2006;8:493-501.' or 'Surname AB. Title. Place: Publisher; 2000.'): the names if they
+    are in Vancouver form (a corporate author cannot be told from a title, so none is
+    read), the title up to the first full stop or the year, the container between."""
+    names = _VANCOUVER_NAMES.match(flat)
+    rest = _without_access(flat[names.end() :] if names else flat)
+    years = list(_VANCOUVER_YEAR.finditer(rest))
+    if not years:
+        return None
+    year = years[-1]
+    before, after = rest[: year.start()].strip(" ;,"), rest[year.end() :]
+    stop = re.search(r"(?<=[\w)\]\u201D\"])\.\s+(?=\S)", before)
+    title = before[: stop.start()] if stop else before
+    source = before[stop.end() :].strip(" .;,") if stop else ""
+    out = {
+        "authors": _vancouver_names(names.group("authors")) if names else (),
+        "year": year.group(1) or "n.d.",
+        "title": _clean_title(title.strip('\u201c\u201d"')),
+        "entry_type": "article" if re.match(r"\s*;\s*\d", after) else "misc",
+    }
+    issue = _VANCOUVER_ISSUE.match(after)
+    if issue:
+        out["volume"], out["issue"], out["pages"] = issue.groups()
+    published = re.fullmatch(r"([^:.,]+):\s*(.+?)", source)
+    if published:
+        out["place"], out["publisher"] = published.group(1).strip(), published.group(2).strip()
+    out["container"] = out.get("publisher") or (source.split(". ")[-1] if source else None)
+    return out
 
 
 def _authors(names: str) -> tuple[str, ...]:
+    """'Surname, I.' people (a later one perhaps 'I. Surname', as Chicago writes it), a
+    list of bare surnames ('Birrell and Hayes'), or one corporate name."""
     names = names.strip().rstrip(",").strip()
     others = bool(re.search(r",?\s*et\.? al\.?$", names))
     names = re.sub(r",?\s*et\.? al\.?$", "", names).strip()
-    people = [f"{m.group(1)}, {m.group(2).strip()}" for m in _PERSON.finditer(names)]
+    found = [(m.start(), f"{m.group(1)}, {m.group(2).strip()}") for m in _PERSON.finditer(names)]
+    if found:
+        found += [(m.start(), f"{m.group(2)}, {m.group(1).strip()}") for m in _GIVEN_FIRST.finditer(names)]
+    people = [person for _, person in sorted(found)]
     if not people:
         people = [n.strip() for n in re.split(r"\s*(?:&|\band\b(?= [A-Z][a-z]+,))\s*", names) if n.strip()]
         people = people if all("," in p for p in people) else [names.rstrip(".")]
+        surnames = re.split(r",?\s+(?:and|&)\s+|,\s*", names.rstrip("."))
+        if len(surnames) > 1 and all(re.fullmatch(r"[A-Z][\w'\u2019-]+", n) for n in surnames):
+            people = surnames
     return (*people, *(("others",) if others else ()))
+
+
+_GIVEN_FIRST = re.compile(
+    r"(?:,\s*(?:and\s+|&\s*)?|&\s*|\band\s+)((?:[A-Z\u00C0-\u00DE][a-z]?\.[ \t-]*){1,4})"
+    r"[ \t]*((?:(?:van|von|de|der|den|du|la|le|di|da)[ \t])*[A-Z\u00C0-\u00DE][\w'\u2019-]+)"
+    r"(?=\s*(?:,|&|\band\b|$))"
+)
 
 
 def _title_and_source(rest: str) -> dict:
     """Italics (Markdown '*…*') mark the container of a chapter or article, or the title
     of a book or report; plain text falls back on sentence and comma boundaries."""
     out: dict = {}
+    quoted = re.match(r"[\u201C\"](.+?)[,.?!]?[\u201D\"]\s*[,.]?\s*", rest)
+    if quoted:
+        return {"title": _clean_title(quoted.group(1)), **_source(rest[quoted.end() :])}
     italic = re.search(r"\*([^*]+)\*", rest)
     if italic and italic.start() == 0:  # a book or report: its title is italic
         out["title"] = _clean_title(italic.group(1))
@@ -240,18 +328,43 @@ def _title_and_source(rest: str) -> dict:
             else rest
         )
         out["title"] = _clean_title(title)
-        tail = rest[stop.end() :] if stop else ""
-        published = re.fullmatch(r"([^:.,]+):\s*(.+?)\.?", tail.strip())
-        if published:
-            out["place"], out["publisher"] = published.group(1).strip(), published.group(2).strip()
-            out["container"] = out["publisher"]
-            return out
-        container = re.match(r"([^,(]+?)\s*(?=,\s*\d|,?\s*\(\d|\.\s*$|$)", tail)
-        out["container"] = container.group(1).strip(" .") if container and container.group(1) else None
-        tail = tail[container.end() :] if container else tail
-    volume = _VOLUME.match(tail + ".")
-    if volume:
-        out["volume"], out["issue"] = volume.group(1), volume.group(2)
+        return {**out, **_source(rest[stop.end() :] if stop else "")}
+    return {**out, **_numbers(tail)}
+
+
+def _source(tail: str) -> dict:
+    """What follows a plain or quoted title: 'Place: Publisher', a chapter's book ('In Book,
+    edited by …' or 'in E. Editor (ed.) Book.'), or a container with its volume, issue
+    and pages ('Journal, 8(4), pp. 493–501' or 'Journal 8 (4): 493–501')."""
+    tail = tail.strip()
+    chapter = re.match(
+        r"[Ii]n:?\s+(?:[^()]{1,120}?\s\(eds?\.?\)\s*)?(?P<book>[^,.]+?)"
+        r"(?:,\s*edited by [^.]+)?\.\s*(?P<rest>.*)",
+        tail,
+    )
+    if chapter:
+        out = _source(chapter.group("rest"))
+        return {**out, "container": chapter.group("book").strip()}
+    published = re.fullmatch(r"([^:.,]+):\s*([^,:]+?)(?:,\s*(?:pp?\.\s*)?\d+\s*[-\u2013]\s*\d+)?\.?", tail)
+    if published:
+        place, publisher = published.group(1).strip(), published.group(2).strip()
+        return {
+            "place": place,
+            "publisher": publisher,
+            "container": publisher,
+            **_numbers(tail, volume=False),
+        }
+    container = re.match(r"([^,(]+?)\s*(?=,\s*\d|,?\s*\(\d|\s+\d+\s*[(:]|\.\s*$|$)", tail)
+    out = {"container": container.group(1).strip(" .") if container and container.group(1) else None}
+    return {**out, **_numbers(tail[container.end() :] if container else tail)}
+
+
+def _numbers(tail: str, volume: bool = True) -> dict:
+    """Volume, issue and pages after a container, and a chapter's 'Place: Publisher'."""
+    out: dict = {}
+    found = _VOLUME.match(tail + ".") if volume else None
+    if found:
+        out["volume"], out["issue"] = found.group(1), found.group(2)
     pages = _PAGES.search(tail)
     out["pages"] = f"{pages.group(1)}-{pages.group(2)}" if pages else None
     published = re.search(r"\)\.\s*([^:.]+):\s*([^.]+)", tail)
