@@ -20,13 +20,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bib_matching import titles_agree, work_surname
 from .bibliography import Work
 from .citation_finder import FoundCitation, find_citations, key_stem, note_bodies
 from .project import Project
 from .reference_parser import find_references, match_work
 from .verify import document_texts
 
-__all__ = ["CoverageReport", "DocumentCoverage", "citation_coverage", "find_citations", "key_stem"]
+__all__ = [
+    "CoverageReport",
+    "DocumentCoverage",
+    "WorkResolver",
+    "citation_coverage",
+    "find_citations",
+    "key_stem",
+]
 
 
 @dataclass
@@ -43,6 +51,7 @@ class DocumentCoverage:
     note_bodies: set[int] = field(default_factory=set)
     unread_notes: set[int] = field(default_factory=set)
     notes_with_text: int = 0
+    notes_tied: int = 0
 
     @property
     def unused(self) -> set[str]:
@@ -73,6 +82,7 @@ class DocumentCoverage:
         if self.notes:
             out.append(
                 f"  {self.notes} note markers, {self.notes_with_text} with their note in the text"
+                + (f", {self.notes_tied} tied to a work" if self.notes_tied else "")
                 + (f"; no note text for {_numbers(self.unread_notes)}" if self.unread_notes else "")
             )
         return out
@@ -138,6 +148,87 @@ def key_index(works: list[Work]) -> dict[str, str]:
     return index
 
 
+_MIN_TITLE_WORDS = 3
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _author_count(work: Work) -> int:
+    raw = (work.raw_fields.get("author") or "").strip()
+    if not raw or (raw.startswith("{") and raw.endswith("}")):
+        return 1
+    return len(re.split(r"\s+and\s+", raw))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+class WorkResolver:
+    """Citations found in a text → the bibliography's cite keys, one rule set for coverage,
+    the evaluation and ingest."""
+
+    def __init__(self, works: list[Work]) -> None:
+        self.works = works
+        self.index = key_index(works)
+        self.by_key = {w.key: w for w in works}
+        self.titles = [
+            (w, _words(w.get("title") or ""))
+            for w in works
+            if len(_words(w.get("title") or "")) >= _MIN_TITLE_WORDS
+        ]
+
+    def keys(self, citation: FoundCitation) -> list[str]:
+        if citation.kind == "author-year":
+            key = self.author_year(citation)
+            return [key] if key else []
+        if citation.kind == "note":
+            found = [k for c in citation.cites for k in self.keys(c)]
+            return list(dict.fromkeys(found + self.titled(citation.note_text)))
+        return []
+
+    def author_year(self, citation: FoundCitation) -> str | None:
+        """The entry its keys name; but one author named alone ("Vangen, 2012") is not a
+        work of two ("Vangen and Huxham, 2012") when the bibliography has a single-author
+        work of that name and year."""
+        key = next((self.index[k] for k in citation.keys if k in self.index), None)
+        if (
+            key is None
+            or citation.et_al
+            or len(citation.surnames) != 1
+            or _author_count(self.by_key[key]) == 1
+        ):
+            return key
+        surname, year = key_stem(citation.surnames[0]), (citation.year or "")[:4]
+        sole = [
+            w
+            for w in self.works
+            if _author_count(w) == 1 and work_surname(w) == surname and (w.get("year") or "")[:4] == year
+        ]
+        return sole[0].key if len(sole) == 1 else key
+
+    def titled(self, text: str) -> list[str]:
+        """Works a note names by title ("Good practice guide: Working in partnership. Big
+        Lottery Fund"): a title of three or more words agreeing with words of the note, and
+        a dated work's year printed in it. Where titles overlap the longest wins, and two
+        of one length name no work, since the note cannot tell which."""
+        words, years = _words(text), set(_YEARS.findall(text))
+        hits: list[tuple[int, int, str]] = []
+        for work, title in self.titles:
+            year = (work.get("year") or "")[:4]
+            if year and year not in years:
+                continue
+            for i in (i for i, word in enumerate(words) if word == title[0]):
+                window = words[i : i + len(title)]
+                if len(window) == len(title) and titles_agree(" ".join(window), " ".join(title)):
+                    hits.append((i, i + len(title), work.key))
+        kept = []
+        for start, end, key in hits:
+            rivals = [h for h in hits if h[0] < end and start < h[1] and h[2] != key]
+            if all(end - start > h[1] - h[0] for h in rivals):
+                kept.append(key)
+        return list(dict.fromkeys(kept))
+
+
 def listed_works(text: str, works: list[Work]) -> dict[int, tuple[str | None, str]]:
     """Each numbered entry of the text's reference or endnote list → the bibliography entry it
     matches (None when none does) and the entry's opening words, for the report."""
@@ -153,13 +244,13 @@ def listed_works(text: str, works: list[Work]) -> dict[int, tuple[str | None, st
 
 def document_coverage(doc_key: str, used: set[str], text: str, works: list[Work]) -> DocumentCoverage:
     cover = DocumentCoverage(doc_key, used=used)
-    index = key_index(works)
+    resolver = WorkResolver(works)
     numbered: list[FoundCitation] = []
     for citation in find_citations(text):
         if citation.kind != "author-year":
             numbered.append(citation)
             continue
-        key = next((index[c] for c in citation.keys if c in index), None)
+        key = resolver.author_year(citation)
         if key == doc_key:
             continue
         cover.citations += 1
@@ -168,15 +259,17 @@ def document_coverage(doc_key: str, used: set[str], text: str, works: list[Work]
         else:
             cover.resolved.setdefault(key, set()).add(citation.label)
     if numbered:
-        _count_numbers(cover, numbered, text, works)
+        _count_numbers(cover, numbered, text, resolver)
     return cover
 
 
 def _count_numbers(
-    cover: DocumentCoverage, numbered: list[FoundCitation], text: str, works: list[Work]
+    cover: DocumentCoverage, numbered: list[FoundCitation], text: str, resolver: WorkResolver
 ) -> None:
-    """Numbered citations go through the reference list to the bibliography; notes are only
-    checked for their text, since a note may hold a remark rather than a reference."""
+    """Numbered citations go through the reference list to the bibliography. A note marker
+    counts as a citation of the works its note cites; a note citing none is only checked for
+    its text, since a note may hold a remark rather than a reference."""
+    works = resolver.works
     listed = listed_works(text, works)
     cover.numbered = sum(c.kind == "numbered" for c in numbered)
     cover.notes = len(numbered) - cover.numbered
@@ -192,6 +285,12 @@ def _count_numbers(
             cover.unresolved[f"[{n}] {head}"] = cover.unresolved.get(f"[{n}] {head}", 0) + 1
         else:
             cover.resolved.setdefault(key, set()).add(f"[{n}]")
+    for note in (c for c in numbered if c.kind == "note"):
+        keys = [k for k in resolver.keys(note) if k != cover.document]
+        cover.notes_tied += bool(keys)
+        cover.citations += len(keys)
+        for key in keys:
+            cover.resolved.setdefault(key, set()).add(note.label)
     notes = [c.numbers for c in numbered if c.kind == "note"]
     cover.notes_with_text = sum(set(n) <= cover.note_bodies for n in notes)
     cover.unread_notes = {n for numbers in notes for n in numbers} - cover.note_bodies

@@ -262,8 +262,16 @@ def citation_keys(
     by_name: dict[tuple[str, str], str],
     works: list[Work],
 ) -> list[str]:
-    """The cite keys a citation stands for: endnotes by number; author–year by the
-    document's own reference list first, then the bibliography's keys and spellings."""
+    """The cite keys a citation stands for: a note marker by what its note cites, else by
+    number; author–year by the document's own reference list first, then the bibliography's
+    keys and spellings."""
+    if citation.kind == "note" and (citation.cites or citation.note_text):
+        from .citations import WorkResolver
+
+        cited = [k for c in citation.cites for k in citation_keys(c, by_number, by_name, works)]
+        cited += WorkResolver(works).titled(citation.note_text)
+        if cited:
+            return list(dict.fromkeys(cited))
     if citation.numbers:
         return [by_number[n] for n in citation.numbers if n in by_number]
     if citation.surnames and citation.year:
