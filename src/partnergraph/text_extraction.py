@@ -10,8 +10,10 @@ pure-Python readers; it is the tool the seed texts were extracted with.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +24,12 @@ HTML_SUFFIXES = (".html", ".htm")
 _BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "blockquote", "table", "ul", "ol"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIPPED = {"script", "style", "head", "noscript"}
+_NUMBERS = re.compile(r"\d+")
+_ENDS_PARAGRAPH = re.compile(r"""[.!?:]["'”’)\]]*\s*$""")
+_EDGE = 2
+"""How many lines at the top and at the bottom of a page may be a running head or foot."""
+_TEXT_LAYER_LETTERS = 100
+"""Fewer letters than this in a whole PDF, once running heads are gone: a scan."""
 
 
 class _TextOfHtml(HTMLParser):
@@ -67,6 +75,42 @@ def html_text(markup: str) -> str:
     return parser.text()
 
 
+def _edges(lines: list[str]) -> list[int]:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return sorted(set(filled[:_EDGE] + filled[-_EDGE:]))
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers blanked: "Page 3 of 12" and "Page 4 of 12" are one running foot."""
+    return _NUMBERS.sub("#", " ".join(line.split()))
+
+
+def without_running_heads(text: str) -> str:
+    """The pages of pdftotext's output joined as one text, without the lines repeated at
+    the top or bottom of at least half the pages (running heads, page numbers). Left in,
+    they would split every sentence that runs over a page into two drafts, one of them
+    with the running head in its quote. A page that ends mid-sentence joins the next
+    with a line break, so the sentence stays one paragraph."""
+    pages = [page.splitlines() for page in text.split("\f")]
+    if pages and not any(line.strip() for line in pages[-1]):
+        pages.pop()
+    if len(pages) < 2:
+        return text.replace("\f", "\n")
+    seen = Counter(shape for lines in pages for shape in {_shape(lines[i]) for i in _edges(lines)})
+    running = {shape for shape, count in seen.items() if count >= max(2, len(pages) / 2)}
+    joined = ""
+    for lines in pages:
+        edges = set(_edges(lines))
+        kept = [line for i, line in enumerate(lines) if i not in edges or _shape(line) not in running]
+        body = "\n".join(kept).strip("\n")
+        if not body.strip():
+            continue
+        if joined:
+            joined += "\n\n" if _ENDS_PARAGRAPH.search(joined) else "\n"
+        joined += body
+    return joined + "\n"
+
+
 def pdf_text(path: Path) -> str:
     tool = shutil.which("pdftotext")
     if tool is None:
@@ -77,10 +121,23 @@ def pdf_text(path: Path) -> str:
     done = subprocess.run(
         [tool, "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False, timeout=120
     )
+    message = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode != 0 and "password" in message.lower():
+        raise PartnergraphError(
+            f"{path.name} is encrypted with a password, so its text cannot be read; decrypt it first "
+            f"(qpdf --decrypt --password=PASSWORD {path.name} decrypted.pdf) and ingest that file"
+        )
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
-        raise PartnergraphError(f"{path.name}: pdftotext could not read it: {message}")
-    return done.stdout.decode("utf-8", "replace")
+        raise PartnergraphError(
+            f"{path.name}: pdftotext could not read it: {message or f'exit status {done.returncode}'}"
+        )
+    text = without_running_heads(done.stdout.decode("utf-8", "replace"))
+    if sum(c.isalpha() for c in text) < _TEXT_LAYER_LETTERS:
+        raise PartnergraphError(
+            f"{path.name} has no text layer (a scan or images of pages), so there is no text to quote; "
+            f"OCR it first, e.g. ocrmypdf {path.name} ocr.pdf (apt-get install ocrmypdf), and ingest ocr.pdf"
+        )
+    return text
 
 
 def extract_text(path: Path) -> str:

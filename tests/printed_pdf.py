@@ -1,0 +1,47 @@
+"""A real PDF of a Markdown review, as a reader would get one: pandoc writes the HTML,
+Debian's Chromium prints it (through Playwright) with a running header and page
+numbers, so the PDF has what real ones have: pages, running heads, a text layer laid out
+by a real typesetter. Shared by tests/test_ingest_pdf.py and benchmarks/bench_ingest_pdf.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+RUNNING_HEAD = "Working Together Locally"
+_HEADER = f'<div style="font-size:8px;width:100%;text-align:center">{RUNNING_HEAD}</div>'
+_FOOTER = '<div style="font-size:8px;width:100%;text-align:center"><span class="pageNumber"></span></div>'
+# A5 at 15pt: a short review runs over several pages, and sentences break across them.
+_PAGE_STYLE = "body { font-size: 15pt; max-width: none; margin: 0; padding: 0; } header { display: none; }"
+
+
+def markdown_to_html(markdown: Path, html: Path) -> None:
+    """`-smart` keeps straight apostrophes: the words of the PDF stay those of the Markdown."""
+    command = ["pandoc", "-f", "markdown-smart", "-s", "--metadata", "title=review"]
+    subprocess.run([*command, str(markdown), "-o", str(html)], check=True, capture_output=True, timeout=60)
+
+
+def print_pdf(html: Path, pdf: Path, chromium: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(html.resolve().as_uri())
+            page.add_style_tag(content=_PAGE_STYLE)
+            margin = {"top": "2cm", "bottom": "2cm", "left": "1.5cm", "right": "1.5cm"}
+            page.pdf(
+                path=str(pdf), format="A5", display_header_footer=True, header_template=_HEADER,
+                footer_template=_FOOTER, margin=margin,
+            )  # fmt: skip
+        finally:
+            browser.close()
+
+
+def print_review(markdown: Path, pdf: Path, chromium: str) -> Path:
+    html = pdf.with_suffix(".html")
+    markdown_to_html(markdown, html)
+    print_pdf(html, pdf, chromium)
+    return pdf
