@@ -333,3 +333,22 @@ def test_ingest_maps_a_note_marker_to_the_works_its_note_cites() -> None:
     assert citation_keys(notes[0], {1: "heldout-note1"}, {}, works) == ["smith2019trust"]
     (remark,) = [c for c in find_citations("Trust.1\n\nNotes\n1. A remark.\n") if c.kind == "note"]
     assert citation_keys(remark, {1: "heldout-note1"}, {}, works) == ["heldout-note1"]
+
+
+def test_an_author_year_citation_closing_a_title_led_reference_resolves_by_that_title() -> None:
+    from partnergraph.citations import WorkResolver
+
+    resolver = WorkResolver(note_works())
+    text = (
+        "Other resources\nTrust in Local\nPartnerships, Jo Smith, Policy Press (2019)\nA guide.\n"
+        "Budgets and boundaries. Kim Smith (2018)\n"
+        "Contracts and Compacts. Okafor (2017)\n 2. Budgets and boundaries. K Smith (June 2019)\n"
+    )
+    found = [c for c in find_citations(text) if c.kind == "author-year"]
+    assert [resolver.author_year(c) for c in found] == [None, None, "okafor2017contracts", None]
+    assert [resolver.in_context(text, c) for c in found] == [
+        "smith2019trust",
+        None,
+        "okafor2017contracts",
+        "smith2019budgets",
+    ]

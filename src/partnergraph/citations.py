@@ -206,6 +206,21 @@ class WorkResolver:
         ]
         return sole[0].key if len(sole) == 1 else key
 
+    def in_context(self, text: str, citation: FoundCitation) -> str | None:
+        """An author-year citation, or failing that the work whose title leads the reference
+        it closes ("Working in Partnership: a snapshot …, Lucy Stewart, ACOSVO (2013)"), read
+        from the start of its line, or else of the line before: resource lists and notes put
+        the title first, and a long title wraps."""
+        key = self.author_year(citation)
+        if key is not None:
+            return key
+        line_start = text.rfind("\n", 0, citation.start) + 1
+        for start in (line_start, text.rfind("\n", 0, max(line_start - 1, 0)) + 1):
+            titled = self.titled(text[start : citation.end])
+            if titled:
+                return titled[0] if len(titled) == 1 else None
+        return None
+
     def titled(self, text: str) -> list[str]:
         """Works a note names by title ("Good practice guide: Working in partnership. Big
         Lottery Fund"): a title of three or more words agreeing with words of the note, and
@@ -250,7 +265,7 @@ def document_coverage(doc_key: str, used: set[str], text: str, works: list[Work]
         if citation.kind != "author-year":
             numbered.append(citation)
             continue
-        key = resolver.author_year(citation)
+        key = resolver.in_context(text, citation)
         if key == doc_key:
             continue
         cover.citations += 1
