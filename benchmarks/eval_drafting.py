@@ -10,7 +10,7 @@ Concepts are suggested by `ConceptSuggester`, which learns from curated claims, 
 evaluation leaves one document out: the suggester that drafts a document is trained on
 the other documents' claims only, and its weights are chosen by cross-validation inside
 those (each of them held out in turn from the rest, the weights with the most top-3
-hits over them win); the held-out document's claims never choose anything. The
+plus top-1 hits over them win); the held-out document's claims never choose anything. The
 name-only `ConceptMatcher` runs beside it as the baseline. The vocabulary
 (corpus/concepts.yaml) was itself written from these five documents, and its
 alternative labels echo their wording, which flatters both. Finally the weights are
@@ -153,14 +153,17 @@ class CrossValidation:
         return top3, top1
 
     def choose(self, documents: Sequence[str]) -> Weights:
-        """The weights with the most top-3 hits (then top-1) over `documents`, each held
-        out from a suggester trained on the others' claims (and never on a document
-        outside `documents`)."""
+        """The weights with the most top-3 plus top-1 hits (then top-3) over `documents`,
+        each held out from a suggester trained on the others' claims (and never on a
+        document outside `documents`). Top-1 counts as well because `review` accepts the
+        first candidate on Enter: top-3 alone picks weights under which many similar
+        quotes of "trust" outvote a sentence naming "lack of trust" in full."""
         outside = frozenset(self.seeds) - set(documents)
 
         def total(weights: Weights) -> tuple[int, int]:
             pairs = [self.hits(outside | {d}, d, weights) for d in documents]
-            return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+            top3, top1 = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+            return top3 + top1, top3
 
         return max(GRID, key=total)
 
