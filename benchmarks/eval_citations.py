@@ -81,7 +81,7 @@ def evaluate(project: Project, texts: Path) -> list[DocumentScore]:
         works: set[str] = set()
         secondary: set[str] = set()
         unmatched: set[str] = set()
-        for citation in (c for c in found if c.kind == "author-year"):
+        for citation in (c for c in found if c.kind in ("author-year", "web")):
             key = resolver.in_context(text, citation)
             if key is None:
                 unmatched.add(citation.label)

@@ -244,3 +244,10 @@ def test_ibid_repeats_the_previous_note() -> None:
     )
     notes = only(text, "note")
     assert [[(c.surnames[0], c.year) for c in n.cites] for n in notes] == [[("Shaw", "2003")]] * 2
+
+
+def test_a_web_address_in_brackets_is_a_citation() -> None:
+    text = "partnerships set up by Pilotlight (http://www.pilotlight.org.uk/pilotlight) and see www.x.org."
+    (web,) = find_citations(text)
+    assert (web.kind, web.text, web.label) == ("web", "http://www.pilotlight.org.uk/pilotlight", web.text)
+    assert text[web.start : web.end] == web.text

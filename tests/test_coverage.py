@@ -352,3 +352,13 @@ def test_an_author_year_citation_closing_a_title_led_reference_resolves_by_that_
         "okafor2017contracts",
         "smith2019budgets",
     ]
+
+
+def test_a_web_address_in_brackets_resolves_to_the_entry_with_that_url() -> None:
+    from partnergraph.bibliography import load_bib_file
+    from partnergraph.citations import WorkResolver
+
+    bib = "@online{pilotlight-nd,\n  author = {{Pilotlight}},\n  url = {http://www.pilotlight.org.uk/pilotlight},\n}\n"
+    resolver = WorkResolver(load_bib_file(bib, "works.bib", []))
+    text = "(https://pilotlight.org.uk/pilotlight/) and (http://www.pilotlight.org.uk/other)"
+    assert [resolver.keys(c) for c in find_citations(text)] == [["pilotlight-nd"], []]

@@ -1,6 +1,6 @@
 """Citations in a reviewed document's text, each with its exact character span.
 
-Three kinds are found, because reviews cite in three ways and a curator (or `ingest`)
+Four kinds are found, because reviews cite in these ways and a curator (or `ingest`)
 must see all of them, not only the ones a key can be read from:
 
 - author-year: "(Rowe, 2006)", "Lester et al (2008)", "Mattessich et al's, 2001",
@@ -13,7 +13,13 @@ must see all of them, not only the ones a key can be read from:
   digit markers ("sectors 1,2,3.", "(TSI),16 social") taken only as a run of three or
   more that counts up from 1 and never after a numbering label ("Table 1", "page
   12"): in running text digits are as often counts or page numbers, and a false
-  citation is worse than a missed one the curator can add.
+  citation is worse than a missed one the curator can add;
+- web: a web address alone in brackets ("(http://www.pilotlight.org.uk/pilotlight)").
+
+A note marker whose note the text holds (at the page foot, as a superscript line, or
+under a Notes heading) carries the note's text and the author-year citations and
+references with initials ("Konrad, E. L. (1996)") read in it; "Ibid." repeats the note
+before.
 
 Spans are in the text as given (no whitespace folding), so `text[start:end]` is the
 citation as printed, and a draft can point at it.
@@ -60,6 +66,8 @@ _PLAIN_MARKER = re.compile(
 )
 _NOTES_HEADING = re.compile(r"^\s*(?:end|foot)?notes\s*$", re.IGNORECASE | re.MULTILINE)
 # "as cited by/in X" and "drawing on (the work of) X": X is the work the finding was read through.
+# A web address alone in brackets, as grey literature cites an organisation's page.
+_WEB = re.compile(r"\(\s*(?P<url>(?:https?://|www\.)[^\s()]+?)[.,;]?\s*\)")
 _SECONDARY = re.compile(
     r"(?:as\s+cited\s+(?:by|in)|drawing\s+on(?:\s+the\s+work\s+of)?)\s*\(?\s*$", re.IGNORECASE
 )
@@ -130,7 +138,7 @@ NOT_AUTHORS = frozenset(
 
 @dataclass(frozen=True)
 class FoundCitation:
-    kind: str  # "author-year" | "numbered" | "note"
+    kind: str  # "author-year" | "numbered" | "note" | "web"
     start: int
     end: int  # exact span in the text
     text: str
@@ -146,7 +154,9 @@ class FoundCitation:
 
     @property
     def label(self) -> str:
-        """How a report names it: "Cairns et al, 2006", "[54, 55]", "note 3"."""
+        """How a report names it: "Cairns et al, 2006", "[54, 55]", "note 3", a web address."""
+        if self.kind == "web":
+            return self.text
         if self.kind == "author-year":
             return f"{self.authors}, {self.year or 'n.d.'}"
         if self.kind == "numbered":
@@ -164,7 +174,7 @@ def find_citations(text: str) -> list[FoundCitation]:
     """Every citation of the three kinds, sorted by where it starts; each note marker whose
     note the text holds carries that note and the citations read in it."""
     author_year = _author_year(text)
-    found = author_year + _numbered(text) + _with_notes(text, _notes(text), author_year)
+    found = author_year + _numbered(text) + _with_notes(text, _notes(text), author_year) + _web(text)
     return sorted(found, key=lambda c: (c.start, c.end))
 
 
@@ -254,6 +264,13 @@ def _numbered(text: str) -> list[FoundCitation]:
         FoundCitation("numbered", m.start(), m.end(), m[0], (), None, False, _expand(m["numbers"]), False)
         for m in _NUMBERED.finditer(text)
         if text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip()
+    ]
+
+
+def _web(text: str) -> list[FoundCitation]:
+    return [
+        FoundCitation("web", m.start("url"), m.end("url"), m["url"], (), None, False, (), False)
+        for m in _WEB.finditer(text)
     ]
 
 

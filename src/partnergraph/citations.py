@@ -163,6 +163,11 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
+def _address(url: str | None) -> str:
+    """A web address compared for sameness: no scheme, no "www.", no closing slash."""
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", (url or "").strip().lower()).rstrip("/") if url else ""
+
+
 class WorkResolver:
     """Citations found in a text → the bibliography's cite keys, one rule set for coverage,
     the evaluation and ingest."""
@@ -181,6 +186,8 @@ class WorkResolver:
         if citation.kind == "author-year":
             key = self.author_year(citation)
             return [key] if key else []
+        if citation.kind == "web":
+            return [w.key for w in self.works if _address(w.get("url")) == _address(citation.text)]
         if citation.kind == "note":
             found = [k for c in citation.cites for k in self.keys(c)]
             return list(dict.fromkeys(found + self.titled(citation.note_text)))
@@ -207,10 +214,13 @@ class WorkResolver:
         return sole[0].key if len(sole) == 1 else key
 
     def in_context(self, text: str, citation: FoundCitation) -> str | None:
-        """An author-year citation, or failing that the work whose title leads the reference
+        """The work a web address or author-year citation names; failing that, the work whose
+        title leads the reference
         it closes ("Working in Partnership: a snapshot …, Lucy Stewart, ACOSVO (2013)"), read
         from the start of its line, or else of the line before: resource lists and notes put
         the title first, and a long title wraps."""
+        if citation.kind != "author-year":
+            return next(iter(self.keys(citation)), None)
         key = self.author_year(citation)
         if key is not None:
             return key
@@ -262,7 +272,7 @@ def document_coverage(doc_key: str, used: set[str], text: str, works: list[Work]
     resolver = WorkResolver(works)
     numbered: list[FoundCitation] = []
     for citation in find_citations(text):
-        if citation.kind != "author-year":
+        if citation.kind in ("numbered", "note"):
             numbered.append(citation)
             continue
         key = resolver.in_context(text, citation)
