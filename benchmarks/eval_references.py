@@ -277,15 +277,15 @@ def render(works: list[Work], style: str) -> Rendered:
 def _shown(name: str, pair: tuple, entry: str) -> bool:
     """Whether the rendered entry states the curated value at all: a style that leaves
     out a DOI or the later authors cannot be read for them."""
-    flat = _norm(entry)
+    if name == "doi":
+        return str(pair[1]) in entry.lower()
+    flat = _norm(re.sub(r"https?://\S+|\b10\.\d{4,9}/\S+", "", entry))  # not a word of a URL
     if name == "author":
         return bool(pair[1]) and pair[1][0] in flat
     if name == "container":
         return any(c and c in flat for c in pair[2])
     if name == "pages":
         return _norm(pair[1].split("-")[0]) in flat
-    if name == "doi":
-        return str(pair[1]) in entry.lower()
     return _norm(str(pair[1])) in flat
 
 

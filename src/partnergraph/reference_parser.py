@@ -32,15 +32,9 @@ _NAMES = r"(?:[^\n()]|\([^\n()]{1,20}\)(?=[^\n(]{0,300}\())"
 _AUTHOR_YEAR_START = re.compile(
     rf"^[ \t]*[A-Z\u00C0-\u024F\u201C\"]{_NAMES}{{0,300}}?[.,]?[ \t]*\(({_YEAR})(?:,[^)]*)?\)"
     rf"|^[ \t]*[A-Z\u00C0-\u024F][^\n()]{{0,300}}?,[ \t]({_YEAR})[.,][ \t]"
-    rf"|^[ \t]*[A-Z\u00C0-\u024F\u201C\"][^\n()]{{0,300}}?[.\u201D\"][ \t]({_YEAR})\.(?:[ \t]|$)"
+    rf"|^[ \t]*[A-Z\u00C0-\u024F\u201C\"](?:[^\n()]|\([^\n()]{{1,20}}\)){{0,300}}?[.\u201D\"][ \t]({_YEAR})"
+    r"(?:\.|(?<=\.))(?:[ \t]|$)"
     r"|^[ \t]*[A-Z][^\n]{0,150}?\b(?:Act|Regulations|Order)[ \t]+\d{4}\b"
-)
-# 'Smith J, Jones K. Title. Journal. 2001;12(3):45-67.' (Vancouver, numbered lists)
-_VANCOUVER = re.compile(
-    r"(?P<authors>[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+)* [A-Z]{1,3}"
-    r"(?:, [A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+)* [A-Z]{1,3})*(?:,? et al)?)\.\s+"
-    r"(?P<title>[^.?!]+[?!]?)\.?\s+(?P<container>[^.;]+(?:\.[^.;0-9]+)*?)\.?\s+"
-    r"(?P<year>\d{4})[a-z]?[^;]*;\s*(?P<volume>\d+)?(?:\((?P<issue>[^)]+)\))?(?::\s*(?P<pages>[\w-]+))?"
 )
 _ACT = re.compile(r"(?P<title>[A-Z][^\n]{0,150}?\b(?:Act|Regulations|Order)[ \t]+(?P<year>\d{4}))\b")
 # 'Surname, I. J.' (a particle or a second surname allowed), up to the next separator.
@@ -155,11 +149,11 @@ def _parse(text: str, start: int, end: int) -> ParsedReference:
     if numbered:
         number = _number(flat)
         flat = flat[numbered.end() :]
-    fields = _fields(flat)
+    fields = _fields(flat, numbered=number is not None)
     return ParsedReference(start=start, end=end, raw=raw, number=number, **fields)
 
 
-def _fields(flat: str) -> dict:
+def _fields(flat: str, numbered: bool = False) -> dict:
     """Author-year (APA, Harvard, Chicago) and Vancouver entries; anything else keeps only
     its DOI and URL."""
     doi_match = _DOI.search(flat)
@@ -173,7 +167,9 @@ def _fields(flat: str) -> dict:
     year_suffix = year[4:] if year[:4].isdigit() and len(year) > 4 else None
     year = "n.d." if not year[:4].isdigit() else year[:4]
     rest = _without_access(flat[head.end() :])
-    out = dict(_EMPTY, authors=_authors(names), year=year, year_suffix=year_suffix, doi=doi, url=url)
+    out = dict(
+        _EMPTY, authors=_authors(names, numbered), year=year, year_suffix=year_suffix, doi=doi, url=url
+    )
     out.update(_title_and_source(rest))
     out["entry_type"] = _type_of(flat, out)
     return out
@@ -184,7 +180,8 @@ _EMPTY = dict.fromkeys(("year", "title", "container", "volume", "issue", "pages"
 # which puts a title first, in quotes, when there are no names).
 _HEAD = re.compile(
     rf"({_NAMES}+?),?\s*\(({_YEAR})(?:,[^)]*)?\)\.?\s*|(.+?),\s({_YEAR})[.,]\s"
-    rf"|([^\u201C\"].*?)\.\s({_YEAR})\.(?:\s|$)|([\u201C\"].+?[\u201D\"])\s({_YEAR})\.(?:\s|$)"
+    rf"|([^\u201C\"].*?)\.\s({_YEAR})(?:\.|(?<=\.))(?:\s|$)"
+    rf"|([\u201C\"].+?[\u201D\"])\s({_YEAR})(?:\.|(?<=\.))(?:\s|$)"
 )
 
 
@@ -208,10 +205,6 @@ def _without_access(rest: str) -> str:
 
 def _other_styles(flat: str, url: str | None) -> dict:
     """A Vancouver entry or an Act; otherwise nothing beyond DOI and URL is read."""
-    vancouver = _VANCOUVER.match(flat)
-    if vancouver:
-        fields = {k: vancouver.group(k) for k in ("title", "container", "year", "volume", "issue", "pages")}
-        return {**fields, "authors": _vancouver_names(vancouver.group("authors")), "entry_type": "article"}
     act = _ACT.match(flat)
     if act:
         return {"title": act.group("title"), "year": act.group("year"), "entry_type": "legislation"}
@@ -237,10 +230,12 @@ _VANCOUVER_ISSUE = re.compile(r";\s*(\d+)?(?:\(([^)]+)\))?(?::\s*([\w\u2013-]+))
 
 
 def _vancouver_fields(flat: str) -> dict | None:
-    """A numbered-style entry whose year comes late ('Surname AB. Title. Journal
-    2006;8:493-501.' or 'Surname AB. Title. Place: Publisher; 2000.'): the names if they
-    are in Vancouver form (a corporate author cannot be told from a title, so none is
-    read), the title up to the first full stop or the year, the container between."""
+    """A numbered-style entry whose year comes late: 'Smith J, Jones K. Title. Journal.
+    2001;12(3):45-67.', 'Surname AB. Title. Place: Publisher; 2000.', 'Audit Commission.
+    Title 1998.' The title runs to the first full stop or the year, the container
+    between. A first sentence in the shape of an organisation's name, before a title, is
+    its corporate author (a report titled like an organisation is then misread); a sole
+    sentence of surnames ('Barnes et al. 2007.') is authors, not a title."""
     names = _VANCOUVER_NAMES.match(flat)
     rest = _without_access(flat[names.end() :] if names else flat)
     years = list(_VANCOUVER_YEAR.finditer(rest))
@@ -248,11 +243,17 @@ def _vancouver_fields(flat: str) -> dict | None:
         return None
     year = years[-1]
     before, after = rest[: year.start()].strip(" ;,"), rest[year.end() :]
+    authors = _vancouver_names(names.group("authors")) if names else ()
     stop = re.search(r"(?<=[\w)\]\u201D\"])\.\s+(?=\S)", before)
+    if not names and stop and _CORPORATE.fullmatch(before[: stop.start()]):
+        authors, before = (before[: stop.start()],), before[stop.end() :].strip(" ;,")
+        stop = re.search(r"(?<=[\w)\]\u201D\"])\.\s+(?=\S)", before)
+    elif not names and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:, [A-Z][\w'\u2019-]+)*(?: et al)?\.?", before):
+        authors, before = _authors(before.rstrip(".")), ""
     title = before[: stop.start()] if stop else before
-    source = before[stop.end() :].strip(" .;,") if stop else ""
+    source = re.sub(r"^In:\s*.*?\beditors?\.\s*", "", before[stop.end() :].strip(" .;,") if stop else "")
     out = {
-        "authors": _vancouver_names(names.group("authors")) if names else (),
+        "authors": authors,
         "year": year.group(1) or "n.d.",
         "title": _clean_title(title.strip('\u201c\u201d"')),
         "entry_type": "article" if re.match(r"\s*;\s*\d", after) else "misc",
@@ -260,16 +261,27 @@ def _vancouver_fields(flat: str) -> dict | None:
     issue = _VANCOUVER_ISSUE.match(after)
     if issue:
         out["volume"], out["issue"], out["pages"] = issue.groups()
-    published = re.fullmatch(r"([^:.,]+):\s*(.+?)", source)
+    pages = _PAGES.search(after)
+    if pages:
+        out["pages"] = f"{pages.group(1)}-{pages.group(2)}"
+    published = re.search(r"(?:^|[,.]\s*)([^:.,]+):\s*([^:]+?)$", source)
     if published:
         out["place"], out["publisher"] = published.group(1).strip(), published.group(2).strip()
-    out["container"] = out.get("publisher") or (source.split(". ")[-1] if source else None)
+        source = source[: published.start()].strip(" ,.")
+    out["container"] = (source.split(". ")[-1] if source else None) or out.get("publisher")
     return out
 
 
-def _authors(names: str) -> tuple[str, ...]:
+# An organisation's name: capitalised words, the small words between them, an abbreviation.
+_ORGANISATION_WORD = r"(?:[A-Z][\w'\u2019&-]*|\([A-Z]{2,}\)|and|of|for|the|on|in|&)"
+_CORPORATE = re.compile(rf"{_ORGANISATION_WORD}(?: {_ORGANISATION_WORD}){{0,9}}")
+
+
+def _authors(names: str, numbered: bool = False) -> tuple[str, ...]:
     """'Surname, I.' people (a later one perhaps 'I. Surname', as Chicago writes it), a
-    list of bare surnames ('Birrell and Hayes'), or one corporate name."""
+    list of bare surnames ('Birrell and Hayes'), or one corporate name. 'Stewart, Lucy' is a
+    surname and a given name, unless the list is numbered: numbered styles (Vancouver,
+    IEEE) never spell given names out, so there it is two surnames."""
     names = names.strip().rstrip(",").strip()
     others = bool(re.search(r",?\s*et\.? al\.?$", names))
     names = re.sub(r",?\s*et\.? al\.?$", "", names).strip()
@@ -277,6 +289,13 @@ def _authors(names: str) -> tuple[str, ...]:
     if found:
         found += [(m.start(), f"{m.group(2)}, {m.group(1).strip()}") for m in _GIVEN_FIRST.finditer(names)]
     people = [person for _, person in sorted(found)]
+    full = _FULL_NAMES.fullmatch(names.rstrip("."))
+    if not people and full and not (numbered and not full.group(3) and " " not in full.group(2)):
+        later = re.findall(rf"(?:,? (?:and |& )?)((?:{_GIVEN} )+)({_SURNAME})", full.group(3))
+        people = [
+            f"{full.group(1)}, {full.group(2)}",
+            *(f"{surname}, {given.strip()}" for given, surname in later),
+        ]
     if not people:
         people = [n.strip() for n in re.split(r"\s*(?:&|\band\b(?= [A-Z][a-z]+,))\s*", names) if n.strip()]
         people = people if all("," in p for p in people) else [names.rstrip(".")]
@@ -286,6 +305,12 @@ def _authors(names: str) -> tuple[str, ...]:
     return (*people, *(("others",) if others else ()))
 
 
+_SURNAME = r"[A-Z\u00C0-\u00DE][\w'\u2019-]+"
+_GIVEN = r"[A-Z\u00C0-\u00DE](?:[a-z]+|\.)"
+# 'Baker, Leila, and Ben Cairns' (Chicago with full given names); not 'Birrell, and Hayes'.
+_FULL_NAMES = re.compile(
+    rf"({_SURNAME}(?: {_SURNAME})?), ({_GIVEN}(?: {_GIVEN})*)((?:,? (?:and |& )?(?:{_GIVEN} )+{_SURNAME})*)"
+)
 _GIVEN_FIRST = re.compile(
     r"(?:,\s*(?:and\s+|&\s*)?|&\s*|\band\s+)((?:[A-Z\u00C0-\u00DE][a-z]?\.[ \t-]*){1,4})"
     r"[ \t]*((?:(?:van|von|de|der|den|du|la|le|di|da)[ \t])*[A-Z\u00C0-\u00DE][\w'\u2019-]+)"
@@ -345,7 +370,9 @@ def _source(tail: str) -> dict:
     if chapter:
         out = _source(chapter.group("rest"))
         return {**out, "container": chapter.group("book").strip()}
-    published = re.fullmatch(r"([^:.,]+):\s*([^,:]+?)(?:,\s*(?:pp?\.\s*)?\d+\s*[-\u2013]\s*\d+)?\.?", tail)
+    published = re.fullmatch(
+        r"([^:.,]*[A-Za-z]):\s*([^,:]*[A-Za-z][^,:]*?)(?:,\s*(?:pp?\.\s*)?\d+\s*[-\u2013]\s*\d+)?\.?", tail
+    )
     if published:
         place, publisher = published.group(1).strip(), published.group(2).strip()
         return {
