@@ -12,8 +12,10 @@ from pathlib import Path
 RUNNING_HEAD = "Working Together Locally"
 _HEADER = f'<div style="font-size:8px;width:100%;text-align:center">{RUNNING_HEAD}</div>'
 _FOOTER = '<div style="font-size:8px;width:100%;text-align:center"><span class="pageNumber"></span></div>'
-# A5 at 15pt: a short review runs over several pages, and sentences break across them.
-_PAGE_STYLE = "body { font-size: 15pt; max-width: none; margin: 0; padding: 0; } header { display: none; }"
+# By default A5 at 15pt: a short review runs over several pages, and sentences break across them.
+_PAGE_STYLE = (
+    "body {{ font-size: {size}pt; max-width: none; margin: 0; padding: 0; }} header {{ display: none; }}"
+)
 
 
 def markdown_to_html(markdown: Path, html: Path) -> None:
@@ -22,7 +24,7 @@ def markdown_to_html(markdown: Path, html: Path) -> None:
     subprocess.run([*command, str(markdown), "-o", str(html)], check=True, capture_output=True, timeout=60)
 
 
-def print_pdf(html: Path, pdf: Path, chromium: str) -> None:
+def print_pdf(html: Path, pdf: Path, chromium: str, paper: str = "A5", size: int = 15) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -30,18 +32,18 @@ def print_pdf(html: Path, pdf: Path, chromium: str) -> None:
         try:
             page = browser.new_page()
             page.goto(html.resolve().as_uri())
-            page.add_style_tag(content=_PAGE_STYLE)
+            page.add_style_tag(content=_PAGE_STYLE.format(size=size))
             margin = {"top": "2cm", "bottom": "2cm", "left": "1.5cm", "right": "1.5cm"}
             page.pdf(
-                path=str(pdf), format="A5", display_header_footer=True, header_template=_HEADER,
+                path=str(pdf), format=paper, display_header_footer=True, header_template=_HEADER,
                 footer_template=_FOOTER, margin=margin,
             )  # fmt: skip
         finally:
             browser.close()
 
 
-def print_review(markdown: Path, pdf: Path, chromium: str) -> Path:
+def print_review(markdown: Path, pdf: Path, chromium: str, paper: str = "A5", size: int = 15) -> Path:
     html = pdf.with_suffix(".html")
     markdown_to_html(markdown, html)
-    print_pdf(html, pdf, chromium)
+    print_pdf(html, pdf, chromium, paper, size)
     return pdf
