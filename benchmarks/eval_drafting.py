@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from partnergraph import Project
-from partnergraph.concept_suggester import ConceptSuggester, Evidence, Example, Weights
+from partnergraph.concept_suggester import ConceptSuggester, Evidence, Weights, examples_of
 from partnergraph.corpus import Claim, Corpus, DocumentAnnotations, load_corpus
 from partnergraph.drafting import ConceptMatcher, Sentence, propose_kind, propose_polarity, sentences
 
@@ -123,13 +123,8 @@ class CrossValidation:
 
     def suggester(self, without: frozenset[str], weights: Weights | None = None) -> ConceptSuggester:
         if without not in self._suggesters:
-            examples = [
-                Example(c.id, c.concept, c.quote)
-                for d in self.corpus.documents
-                if d.document not in without
-                for c in d.claims
-            ]
-            self._suggesters[without] = ConceptSuggester(self.corpus.concepts, examples)
+            kept = [d for d in self.corpus.documents if d.document not in without]
+            self._suggesters[without] = ConceptSuggester(self.corpus.concepts, examples_of(kept))
         return self._suggesters[without]
 
     def parts(self, without: frozenset[str], document: str) -> dict[int, dict[str, Evidence]]:
@@ -177,7 +172,7 @@ def score_document(seed: Seed, corpus: Corpus, validation: CrossValidation, miss
     began = time.perf_counter()
     suggester = ConceptSuggester(
         corpus.concepts,
-        [Example(c.id, c.concept, c.quote) for d in corpus.documents if d is not doc for c in d.claims],
+        examples_of(d for d in corpus.documents if d is not doc),
         score.weights,
     )
     drafts = {s.start: (suggester.rank(s.text, n=3), propose_kind(s.text)) for s in seed.found}

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from .concept_matcher import Candidate, ConceptMatcher, stem, words
 
 if TYPE_CHECKING:
-    from .corpus import Concept, Corpus
+    from .corpus import Concept, Corpus, DocumentAnnotations
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,11 @@ class Example:
     claim: str
     concept: str
     quote: str
+
+
+def examples_of(documents: Iterable[DocumentAnnotations]) -> list[Example]:
+    """The curated claims of these documents as training data."""
+    return [Example(c.id, c.concept, c.quote) for d in documents for c in d.claims]
 
 
 @dataclass(frozen=True)
@@ -119,8 +124,7 @@ class ConceptSuggester:
     @classmethod
     def from_corpus(cls, corpus: Corpus, weights: Weights | None = None) -> ConceptSuggester:
         """A suggester trained on every curated claim of the project."""
-        examples = [Example(c.id, c.concept, c.quote) for _, c in corpus.claims]
-        return cls(corpus.concepts, examples, weights)
+        return cls(corpus.concepts, examples_of(corpus.documents), weights)
 
     @property
     def trained(self) -> bool:
