@@ -170,7 +170,9 @@ class Candidate:
     slug: str
     score: float
     matched: tuple[str, ...]
-    """The words of the text that matched, as written there (lower case)."""
+    """The words of the text that matched, as written there (lower case); a suggestion
+    learnt from curated claims (concept_suggester.py) ends with the nearest one's id,
+    "like e123", so the curator can look up why it was offered."""
 
 
 @lru_cache(maxsize=65536)
