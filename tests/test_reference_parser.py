@@ -3,7 +3,9 @@ the bibliography keys them (issue 15, part B)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -299,3 +301,75 @@ def test_vancouver_endnotes_and_a_bare_number_each_open_an_entry():
     assert (
         lester.authors == ("Lester, H.", "Birchwood, M.", "others") and lester.year == "2008"
     )  # wrapped line
+
+
+needs_pandoc = pytest.mark.skipif(
+    shutil.which("pandoc") is None, reason="pandoc not installed (CI installs it)"
+)
+RENDERED = (
+    "brandsen2006co",  # an article with a DOI
+    "gummeson2000qualitative",  # a book: place and publisher
+    "mayo2007partnerships",  # a chapter in an edited book
+    "auditcommission1998fruitful",  # a corporate author, a URL
+    "baker2011supporting",  # two authors, a report
+    "cairns-nd-partnership",  # four authors, no date
+)
+
+
+def _rendered_refs(works: list[Work], style: str) -> dict[str, ParsedReference | None]:
+    """Each work rendered by real `pandoc --citeproc` in `style`, then parsed back: the
+    parsed reference that starts inside each work's rendered entry."""
+    eval_references = load_evaluation()
+    chosen = [w for w in works if w.key in RENDERED]
+    rendered = eval_references.render(chosen, style)
+    refs = find_references(rendered.text)
+    assert len(refs) == len(RENDERED), rendered.text
+    return {key: next((r for r in refs if a <= r.start < b), None) for key, a, b in rendered.entries}
+
+
+@needs_pandoc
+@pytest.mark.parametrize("style", ["vancouver", "harvard", "chicago"])
+def test_a_list_rendered_by_pandoc_in_another_style_is_read_back(works, style):
+    eval_references = load_evaluation()
+    by_key = {w.key: w for w in works}
+    for key, ref in _rendered_refs(works, style).items():
+        assert ref is not None, key
+        curated = by_key[key]
+        names = (
+            eval_references._surnames(ref.authors),
+            eval_references._surnames(curated.raw_fields["author"]),
+        )
+        if ref.authors[-1:] == ("others",):  # 'Cairns, B. et al.': the names shown, in order
+            names = (names[0], names[1][: len(names[0])])
+        assert names[0] == names[1] and names[0], (style, ref.raw)
+        assert ref.year == ((curated.get("year") or "")[:4] or "n.d."), (style, ref.raw)
+        assert eval_references._norm(ref.title) == eval_references._norm(curated.get("title")), (
+            style,
+            ref.raw,
+        )
+
+
+@needs_pandoc
+@pytest.mark.parametrize("style", ["vancouver", "harvard"])
+def test_what_a_rendered_entry_does_not_say_is_not_read(works, style):
+    """'Barnes et al. 2007.' (a work the documents name only by author and year) has no
+    title, container or pages to read, and the parser must not make them up."""
+    eval_references = load_evaluation()
+    rendered = eval_references.render([w for w in works if w.key == "barnes2007"], style)
+    (barnes,) = find_references(rendered.text)
+    assert (barnes.authors, barnes.year) == (("Barnes", "others"), "2007")
+    assert (barnes.title, barnes.container, barnes.volume, barnes.pages) == (None, None, None, None)
+
+
+@needs_pandoc
+def test_the_held_out_evaluation_counts_a_misread_entry_wrong(works):
+    eval_references = load_evaluation()
+    chosen = [w for w in works if w.key in RENDERED]
+    rendered = eval_references.render(chosen, "harvard")
+    by_key = {w.key: w for w in works}
+    right = eval_references.evaluate_rendered(rendered, by_key)
+    assert sum(e.right["title"] for e in right.values()) == len(RENDERED)
+    misread = [dataclasses.replace(r, title="Something else") for r in find_references(rendered.text)]
+    wrong = eval_references.evaluate_rendered(rendered, by_key, misread)
+    assert sum(e.right["title"] for e in wrong.values()) == 0
+    assert sum(e.total["title"] for e in wrong.values()) == len(RENDERED)
