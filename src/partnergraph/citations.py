@@ -8,10 +8,11 @@ yet and which match no bibliography entry at all.
 Matching goes through the cite-key convention of the bibliography: the first
 author's surname in lowercase ASCII letters, the year and its letter (`cairns2006`,
 `charitiescommission2009a`), looked up among entry keys and their `ids` variants —
-so a misspelling is matched when the bibliography records it. Numbered citations and
-note markers carry no name to match: they are counted, resolved through the text's
-reference list when one can be read, and otherwise reported as citations the tool
-cannot read, so a text cited only by number never passes as "0 citations".
+so a misspelling is matched when the bibliography records it. Numbered citations carry
+no name to match: they are resolved through the text's reference list when one can be
+read. A note marker counts for the works its own note cites, when the text holds the
+note. What cannot be read is reported, so a text cited only by number never passes as
+"0 citations".
 """
 
 from __future__ import annotations
