@@ -111,7 +111,8 @@ class CoverageReport:
     def lines(self) -> list[str]:
         out = [
             "citations found in each text: author-year ones matched to the bibliography by cite key "
-            "and ids; numbered citations and note markers counted and looked up in the text's reference list:"
+            "and ids (or by the title they close); numbered citations looked up in the text's reference "
+            "list, note markers in their notes:"
         ]
         for doc in self.documents:
             out.append(
