@@ -362,3 +362,12 @@ def test_a_web_address_in_brackets_resolves_to_the_entry_with_that_url() -> None
     resolver = WorkResolver(load_bib_file(bib, "works.bib", []))
     text = "(https://pilotlight.org.uk/pilotlight/) and (http://www.pilotlight.org.uk/other)"
     assert [resolver.keys(c) for c in find_citations(text)] == [["pilotlight-nd"], []]
+
+
+def test_ingest_maps_a_web_address_to_the_entry_with_that_url() -> None:
+    from partnergraph.bibliography import load_bib_file
+    from partnergraph.ingest import citation_keys
+
+    bib = "@online{pilotlight-nd,\n  author = {{Pilotlight}},\n  url = {http://www.pilotlight.org.uk/pilotlight},\n}\n"
+    (web,) = find_citations("set up by Pilotlight (http://pilotlight.org.uk/pilotlight), a charity")
+    assert citation_keys(web, {}, {}, load_bib_file(bib, "works.bib", [])) == ["pilotlight-nd"]

@@ -263,11 +263,13 @@ def citation_keys(
     works: list[Work],
 ) -> list[str]:
     """The cite keys a citation stands for: a note marker by what its note cites, else by
-    number; author–year by the document's own reference list first, then the bibliography's
-    keys and spellings."""
-    if citation.kind == "note" and (citation.cites or citation.note_text):
-        from .citations import WorkResolver
+    number; a web address by the entry's url; author–year by the document's own reference
+    list first, then the bibliography's keys and spellings."""
+    from .citations import WorkResolver
 
+    if citation.kind == "web":
+        return WorkResolver(works).keys(citation)
+    if citation.kind == "note" and (citation.cites or citation.note_text):
         cited = [k for c in citation.cites for k in citation_keys(c, by_number, by_name, works)]
         cited += WorkResolver(works).titled(citation.note_text)
         if cited:
