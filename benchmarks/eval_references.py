@@ -274,7 +274,7 @@ def render(works: list[Work], style: str) -> Rendered:
     return Rendered(style, text, tuple((key, a, b) for key, (a, b) in zip(keys, lines, strict=True)))
 
 
-def _shown(name: str, pair: tuple, entry: str) -> bool:
+def _shown(name: str, pair: tuple, entry: str, work: Work) -> bool:
     """Whether the rendered entry states the curated value at all: a style that leaves
     out a DOI or the later authors cannot be read for them."""
     if name == "doi":
@@ -282,8 +282,9 @@ def _shown(name: str, pair: tuple, entry: str) -> bool:
     flat = _norm(re.sub(r"https?://\S+|\b10\.\d{4,9}/\S+", "", entry))  # not a word of a URL
     if name == "author":
         return bool(pair[1]) and pair[1][0] in flat
-    if name == "container":
-        return any(c and c in flat for c in pair[2])
+    if name == "container":  # a publisher named only as the author is not shown as a publisher
+        author = _norm(work.raw_fields.get("author", "").strip("{}"))
+        return any(c and flat.count(c) > (c == author) for c in pair[2])
     if name == "pages":
         return _norm(pair[1].split("-")[0]) in flat
     return _norm(str(pair[1])) in flat
@@ -319,7 +320,7 @@ def evaluate_rendered(
                 if parsed and parsed != "n.d.":
                     result.invented.append(f"{key} {name}: {parsed!r}")
                 continue
-            if not _shown(name, pair, rendered.text[start:end]):
+            if not _shown(name, pair, rendered.text[start:end], work):
                 continue
             result.total[name] += 1
             if _right(name, pair):

@@ -244,10 +244,13 @@ def _vancouver_fields(flat: str) -> dict | None:
     year = years[-1]
     before, after = rest[: year.start()].strip(" ;,"), rest[year.end() :]
     authors = _vancouver_names(names.group("authors")) if names else ()
-    stop = re.search(r"(?<=[\w)\]\u201D\"])\.\s+(?=\S)", before)
+    article = bool(re.match(r"\s*;\s*\d", after))
+    # an article's title may end in '?' before its journal; elsewhere '?' stays inside a title
+    sentence = re.compile(r"(?<=[\w)\]\u201D\"])\.\s+(?=\S)" + (r"|(?<=[?!])\s+(?=[A-Z])" if article else ""))
+    stop = sentence.search(before)
     if not names and stop and _CORPORATE.fullmatch(before[: stop.start()]):
         authors, before = (before[: stop.start()],), before[stop.end() :].strip(" ;,")
-        stop = re.search(r"(?<=[\w)\]\u201D\"])\.\s+(?=\S)", before)
+        stop = sentence.search(before)
     elif not names and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:, [A-Z][\w'\u2019-]+)*(?: et al)?\.?", before):
         authors, before = _authors(before.rstrip(".")), ""
     title = before[: stop.start()] if stop else before
@@ -256,7 +259,7 @@ def _vancouver_fields(flat: str) -> dict | None:
         "authors": authors,
         "year": year.group(1) or "n.d.",
         "title": _clean_title(title.strip('\u201c\u201d"')),
-        "entry_type": "article" if re.match(r"\s*;\s*\d", after) else "misc",
+        "entry_type": "article" if article else "misc",
     }
     issue = _VANCOUVER_ISSUE.match(after)
     if issue:
@@ -264,7 +267,7 @@ def _vancouver_fields(flat: str) -> dict | None:
     pages = _PAGES.search(after)
     if pages:
         out["pages"] = f"{pages.group(1)}-{pages.group(2)}"
-    published = re.search(r"(?:^|[,.]\s*)([^:.,]+):\s*([^:]+?)$", source)
+    published = None if article else re.search(r"(?:^|[,.]\s*)([^:.,]+):\s*([^:]+?)$", source)
     if published:
         out["place"], out["publisher"] = published.group(1).strip(), published.group(2).strip()
         source = source[: published.start()].strip(" ,.")
@@ -322,7 +325,7 @@ def _title_and_source(rest: str) -> dict:
     """Italics (Markdown '*…*') mark the container of a chapter or article, or the title
     of a book or report; plain text falls back on sentence and comma boundaries."""
     out: dict = {}
-    quoted = re.match(r"[\u201C\"](.+?)[,.?!]?[\u201D\"]\s*[,.]?\s*", rest)
+    quoted = re.match(r"[\u201C\"](.+?)[,.?!]?[\u201D\"](?=[\s,.]|$)\s*[,.]?\s*", rest)
     if quoted:
         return {"title": _clean_title(quoted.group(1)), **_source(rest[quoted.end() :])}
     italic = re.search(r"\*([^*]+)\*", rest)
