@@ -507,3 +507,12 @@ def test_force_on_an_unchanged_text_after_a_full_review_keeps_every_entry_once(i
     assert set(after.works_added) == set(before.works_added), "still its own, for a later --force"
     assert all(d.decision for d in after.drafts)
     build(ingested)
+
+
+def test_the_ingest_command_refuses_a_second_time_and_takes_force(ingested: Project) -> None:
+    where = ["--project", str(ingested.root), "ingest", str(SYNTHETIC), "--key", KEY]
+    refused = CliRunner().invoke(main, where)
+    assert refused.exit_code == 1 and "Pass --force" in refused.output, refused.output
+    forced = CliRunner().invoke(main, [*where, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "re-ingested (--force): text unchanged" in forced.output

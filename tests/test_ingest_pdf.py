@@ -136,3 +136,17 @@ def test_an_encrypted_pdf_says_so_and_what_to_do(review_pdf: Path, tmp_path: Pat
         writer.write(handle)
     with pytest.raises(PartnergraphError, match=r"locked\.pdf is encrypted.*qpdf --decrypt"):
         extract_text(locked)
+
+
+def test_running_feet_that_differ_only_in_their_numbers_are_one_foot() -> None:
+    from partnergraph.text_extraction import without_running_heads
+
+    pages = [
+        "Annual Review 2020\n\n2 Findings\nTrust between partners mattered, as the\n\n   Page 1 of 3\n",
+        "Annual Review 2020\n\ninterviews showed.\n\n3 Barriers\nFunding was short.\n\n   Page 2 of 3\n",
+        "Annual Review 2020\n\nIt was never enough.\n\n   Page 3 of 3\n",
+    ]
+    text = without_running_heads("\f".join(pages) + "\f")
+    assert "Annual Review" not in text and "Page" not in text
+    assert "mattered, as the\ninterviews showed." in text, "a sentence over the break stays one paragraph"
+    assert "Funding was short.\n\nIt was never enough." in text, "a finished page ends its paragraph"

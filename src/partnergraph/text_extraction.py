@@ -28,8 +28,9 @@ _NUMBERS = re.compile(r"\d+")
 _ENDS_PARAGRAPH = re.compile(r"""[.!?:]["'”’)\]]*\s*$""")
 _EDGE = 2
 """How many lines at the top and at the bottom of a page may be a running head or foot."""
-_TEXT_LAYER_LETTERS = 100
-"""Fewer letters than this in a whole PDF, once running heads are gone: a scan."""
+_LETTERS_PER_PAGE = 10
+"""Fewer letters than this per page, once running heads are gone: a scan (the rest is the
+scanner's page numbers or a stamp), not a page of text."""
 
 
 class _TextOfHtml(HTMLParser):
@@ -131,8 +132,9 @@ def pdf_text(path: Path) -> str:
         raise PartnergraphError(
             f"{path.name}: pdftotext could not read it: {message or f'exit status {done.returncode}'}"
         )
-    text = without_running_heads(done.stdout.decode("utf-8", "replace"))
-    if sum(c.isalpha() for c in text) < _TEXT_LAYER_LETTERS:
+    raw = done.stdout.decode("utf-8", "replace")
+    text = without_running_heads(raw)
+    if sum(c.isalpha() for c in text) < _LETTERS_PER_PAGE * max(1, raw.rstrip("\f").count("\f") + 1):
         raise PartnergraphError(
             f"{path.name} has no text layer (a scan or images of pages), so there is no text to quote; "
             f"OCR it first, e.g. ocrmypdf {path.name} ocr.pdf (apt-get install ocrmypdf), and ingest ocr.pdf"
