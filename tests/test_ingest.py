@@ -516,3 +516,19 @@ def test_the_ingest_command_refuses_a_second_time_and_takes_force(ingested: Proj
     forced = CliRunner().invoke(main, [*where, "--force"])
     assert forced.exit_code == 0, forced.output
     assert "re-ingested (--force): text unchanged" in forced.output
+
+
+def test_a_merged_claim_keeps_the_notes_of_both_sentences_and_the_review_shows_them(
+    ingested: Project,
+) -> None:
+    from partnergraph.drafts import describe
+
+    session = Review(ingested, KEY)
+    roles = next(d for d in session.pending if "[1]" in d.quote)
+    resources = next(d for d in session.pending if "[2,3]" in d.quote)
+    assert "notes: 2, 3" in describe(resources, {})[0]
+    session.accept(roles, [roles.options[0].concept])
+    session.merge(resources)
+    session.finish()
+    claims = yaml.safe_load((ingested.documents_dir / f"{KEY}.yaml").read_text())["claims"]
+    assert [c["endnote"] for c in claims] == [[1, 2, 3]]

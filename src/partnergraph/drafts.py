@@ -315,6 +315,8 @@ def add_concept(
 
 def describe(draft: Draft, labels: dict[str, str]) -> list[str]:
     works = ", ".join(draft.asserted_by) or "the document itself"
+    if draft.notes:
+        works += f"  notes: {', '.join(str(n) for n in draft.notes)}"
     lines = [
         f"{draft.id}  [{draft.section or 'no section'}]  kind: {draft.kind or '-'}  asserted by: {works}",
         f"  «{draft.quote}»",
