@@ -371,3 +371,12 @@ def test_ingest_maps_a_web_address_to_the_entry_with_that_url() -> None:
     bib = "@online{pilotlight-nd,\n  author = {{Pilotlight}},\n  url = {http://www.pilotlight.org.uk/pilotlight},\n}\n"
     (web,) = find_citations("set up by Pilotlight (http://pilotlight.org.uk/pilotlight), a charity")
     assert citation_keys(web, {}, {}, load_bib_file(bib, "works.bib", [])) == ["pilotlight-nd"]
+
+
+def test_a_title_first_reference_is_read_by_the_corporate_author_before_its_year() -> None:
+    from partnergraph.citations import WorkResolver
+
+    resolver = WorkResolver(note_works())
+    text = "as the Survey Notes, Harlow Community Trust (2021) show; (Lind, Okafor, 2017) differ"
+    found = [c for c in find_citations(text) if c.kind == "author-year"]
+    assert [resolver.in_context(text, c) for c in found] == ["harlowcommunitytrust2021partnership", None]

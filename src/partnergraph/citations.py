@@ -223,7 +223,7 @@ class WorkResolver:
         the title first, and a long title wraps."""
         if citation.kind != "author-year":
             return next(iter(self.keys(citation)), None)
-        key = self.author_year(citation)
+        key = self.author_year(citation) or self._last_author(citation)
         if key is not None:
             return key
         line_start = text.rfind("\n", 0, citation.start) + 1
@@ -232,6 +232,14 @@ class WorkResolver:
             if titled:
                 return titled[0] if len(titled) == 1 else None
         return None
+
+    def _last_author(self, citation: FoundCitation) -> str | None:
+        """In a title-first reference ("Working in Partnership, IOD PARC (2005)") the author is
+        the name just before the year. Only a name of two or more words is read so, since the
+        last of a list of people ("Glasby, Dickinson, & Peck, 2006") is not the first author."""
+        last = citation.surnames[-1].split() if len(citation.surnames) > 1 else []
+        key = key_stem("".join(last)) + (citation.year or "-nd")
+        return self.index.get(key) if len(last) > 1 else None
 
     def titled(self, text: str) -> list[str]:
         """Works a note names by title ("Good practice guide: Working in partnership. Big
