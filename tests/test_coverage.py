@@ -380,3 +380,18 @@ def test_a_title_first_reference_is_read_by_the_corporate_author_before_its_year
     text = "as the Survey Notes, Harlow Community Trust (2021) show; (Lind, Okafor, 2017) differ"
     found = [c for c in find_citations(text) if c.kind == "author-year"]
     assert [resolver.in_context(text, c) for c in found] == ["harlowcommunitytrust2021partnership", None]
+
+
+def test_held_out_superscript_footnotes_resolve_to_their_works() -> None:
+    from partnergraph.citations import WorkResolver
+
+    text = (NOTES / "heldout_superscript.txt").read_text(encoding="utf-8")
+    resolver = WorkResolver(note_works())
+    found = find_citations(text)
+    assert [(c.numbers, resolver.keys(c)) for c in found if c.kind == "note"] == [
+        ((1,), ["westshirevoluntaryaction2018council"]),
+        ((2,), ["patel2016from"]),
+        ((3,), []),
+    ]
+    running = [c for c in found if c.kind == "author-year" and c.start < text.index("\n¹")]
+    assert [resolver.in_context(text, c) for c in running] == ["patel2016from"]
