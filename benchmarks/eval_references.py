@@ -160,6 +160,14 @@ class Evaluation:
     invented: list[str] = field(default_factory=list)
     false_examples: list[str] = field(default_factory=list)
 
+    def score(self, key: str, name: str, pair: tuple) -> None:
+        """One field of one entry, (parsed, curated, ...), counted right or wrong."""
+        self.total[name] += 1
+        if _right(name, pair):
+            self.right[name] += 1
+        else:
+            self.wrong[name].append(f"{key}: parsed {pair[0]!r}, curated {pair[1]!r}")
+
     def accuracy(self, name: str) -> float:
         return self.right[name] / self.total[name] if self.total[name] else 0.0
 
@@ -194,11 +202,7 @@ def evaluate(text: str, works: list[Work], refs: list[ParsedReference] | None = 
         for name, pair in field_values(ref, gold).items():
             if pair is None:
                 continue
-            result.total[name] += 1
-            if _right(name, pair):
-                result.right[name] += 1
-            else:
-                result.wrong[name].append(f"{gold.key}: parsed {pair[0]!r}, curated {pair[1]!r}")
+            result.score(gold.key, name, pair)
         found = match_work(ref, works)
         if found is not None:
             result.matched += 1
@@ -322,11 +326,7 @@ def evaluate_rendered(
                 continue
             if not _shown(name, pair, rendered.text[start:end], work):
                 continue
-            result.total[name] += 1
-            if _right(name, pair):
-                result.right[name] += 1
-            else:
-                result.wrong[name].append(f"{key}: parsed {pair[0]!r}, curated {pair[1]!r}")
+            result.score(key, name, pair)
     return results
 
 
