@@ -5,6 +5,8 @@ verified against it), a stub bibliography entry that states only what the text s
 the works of its reference list (a work already in the bibliography is reused, so no
 work is counted twice), and drafts of the claims for `review`. It writes nothing into
 `corpus/documents/`, so the graph does not change until a curator accepts a draft.
+A key ingested before is refused unless `force` is given; `reingest` says what that
+replaces and what it keeps.
 """
 
 from __future__ import annotations
