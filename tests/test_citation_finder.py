@@ -251,3 +251,18 @@ def test_a_web_address_in_brackets_is_a_citation() -> None:
     (web,) = find_citations(text)
     assert (web.kind, web.text, web.label) == ("web", "http://www.pilotlight.org.uk/pilotlight", web.text)
     assert text[web.start : web.end] == web.text
+
+
+def test_a_lone_number_far_below_its_marker_is_a_page_number_not_its_footnote() -> None:
+    text = (
+        "communities 1.\nfor them 2,3.\n"
+        + "Running text of many pages.\n" * 200
+        + "3\n\nMore text (Rowe, 2006).\n"
+    )
+    assert note_bodies(text) == set()
+    near = (
+        "communities 1.\nfor them 2.\nand all 3.\n"
+        + "Running text of one page.\n" * 20
+        + "3\n\nA note (Rowe, 2006).\n"
+    )
+    assert note_bodies(near) == {3}

@@ -332,6 +332,8 @@ _ENDNOTE_STOP = re.compile(r"^\s*\[?\d{1,3}[\].]?\s")
 # indented line: extraction indents the first line of the next page.
 _PAGE_FOOT_STOP = re.compile(r"^\s|^\d{1,3}\s*$")
 _NOTE_LINES = 4
+# A footnote is printed at the foot of its marker's page: a page holds fewer characters than this.
+_PAGE_CHARACTERS = 4000
 _IBID = re.compile(r"^\W*ibid\b", re.IGNORECASE)
 _SURNAME = r"(?:(?:van|von|de|der|du|la|le|di|da)\s)*[A-Z][\w'’-]+"
 _INITIALS = r"(?:[A-Z]\.\s*(?:-?[A-Z]\.\s*)*)"
@@ -386,7 +388,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def _page_foot_notes(text: str, markers: list[FoundCitation], spans: dict[int, tuple[int, int]]) -> None:
     """Footnotes as extraction prints them: a number alone on a line, then the note. A page
-    number looks the same, so a number counts only for a marker printed before it, not yet
+    number looks the same, so a number counts only for a marker printed at most a page before it, not yet
     given a note, and higher than the notes read so far (notes run in order, page numbers
     restart nothing). Numbers stacked on consecutive lines ("8", "9") take the notes after
     them in order, split at blank lines or else line by line, and only when the counts agree.
@@ -400,7 +402,8 @@ def _page_foot_notes(text: str, markers: list[FoundCitation], spans: dict[int, t
         stack: list[int] = []
         while i < len(lines) and (lone := _LONE_NUMBER.match(text[lines[i][0] : lines[i][1]])):
             n = int(lone[1])
-            fits = n in first and first[n] < lines[i][0] and n not in spans and n > last
+            below = n in first and 0 < lines[i][0] - first[n] <= _PAGE_CHARACTERS
+            fits = below and n not in spans and n > last
             if not fits or (stack and n != stack[-1] + 1):
                 break
             stack.append(n)
