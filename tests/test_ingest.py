@@ -362,7 +362,6 @@ def revised_review(tmp_path: Path) -> Path:
 def test_force_replaces_what_ingest_wrote_and_keeps_what_the_curator_did(tmp_path: Path) -> None:
     project = seed_copy(tmp_path / "project")
     ingest(project, SYNTHETIC, KEY)
-    old_drafts = read_drafts(drafts_file(project, KEY))
     brennan = draft_quoting(project, KEY, "[1]").asserted_by[0]
     patel = draft_quoting(project, KEY, "[2,3]").asserted_by[0]
     # A second document cites Patel's work, which the first one added to the bibliography.
@@ -382,9 +381,15 @@ def test_force_replaces_what_ingest_wrote_and_keeps_what_the_curator_did(tmp_pat
 
     revised = revised_review(tmp_path)
     # Nothing of the first ingest may be removed when the text cannot be read at all.
-    with pytest.raises(PartnergraphError):
+    written = [
+        project.root / "texts" / f"{KEY}.txt",
+        drafts_file(project, KEY),
+        project.bibliography_dir / "ingested.bib",
+    ]
+    before = [path.read_bytes() for path in written]
+    with pytest.raises(PartnergraphError, match=r"missing\.md is not a file"):
         ingest(project, tmp_path / "missing.md", KEY, force=True)
-    assert read_drafts(drafts_file(project, KEY)).drafts[0].id == old_drafts.drafts[0].id
+    assert [path.read_bytes() for path in written] == before
     report = ingest(project, revised, KEY, force=True)
     lines = "\n".join(report.lines(project))
 
