@@ -140,6 +140,15 @@ def test_a_bracketed_number_opening_a_line_labels_a_reference_not_a_citation() -
     assert only(text, "numbered")[0].start == text.index("[1]")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["a barrier in most of the partnerships studied\n[4].", "as found\n[4], and", "as found\n[4] and then"],
+)
+def test_a_citation_that_a_line_break_put_first_on_its_line_is_still_a_citation(text: str) -> None:
+    """pdftotext wraps lines where the page did: an entry label goes on with a name, a citation not."""
+    assert [c.numbers for c in only(text, "numbered")] == [(4,)]
+
+
 def test_a_corporate_author_is_also_keyed_by_its_initials_last() -> None:
     (citation,) = only("Learning and Skills Improvement Service (undated)")
     assert citation.keys[-1] == "lsis-nd"

@@ -114,6 +114,19 @@ def test_a_year_letter_is_kept_apart_from_the_year():
     assert (ref.year, ref.year_suffix) == ("2010", "b")
 
 
+def test_names_whose_year_the_page_wrapped_onto_the_next_line_still_open_an_entry():
+    """pdftotext keeps a printed page's line breaks: "& Monsey, B." then "(2001). Title"."""
+    text = (
+        "References\n\nHuxham, C. and Vangen, S. (2005). Managing to Collaborate. London: Routledge.\n"
+        "Mattessich, P., Murray-Close, M., & Monsey, B.\n(2001). Collaboration: What Makes It Work.\n"
+        "St Paul: Wilder Foundation.\nA wrapped place line, not names\n(2nd ed.).\n"
+    )
+    found = find_references(text)
+    assert [(r.authors[0], r.year) for r in found] == [("Huxham, C.", "2005"), ("Mattessich, P.", "2001")]
+    assert found[1].title == "Collaboration: What Makes It Work"
+    assert found[1].raw.endswith("(2nd ed.).")
+
+
 def test_legislation_is_recognised():
     ref = _one("References\nHM Government. (2012). *Public Services (Social Value) Act 2012*. London: TSO.\n")
     assert ref.entry_type == "legislation"

@@ -258,12 +258,19 @@ def _expand(numbers: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(out))
 
 
+# After a bracketed number opening a line, an entry of a reference list goes on with its
+# first author or title; a citation that a line break put there goes on with punctuation,
+# the end of the line or the sentence's next lowercase word ("studied\n[4].").
+_ENTRY_LABEL_FOLLOWER = re.compile(r"[ \t]+[^\sa-z.,;:)]")
+
+
 def _numbered(text: str) -> list[FoundCitation]:
-    """Bracketed numbers, but not one opening a line: that labels an entry of the reference list."""
+    """Bracketed numbers, but not one labelling an entry of the reference list."""
     return [
         FoundCitation("numbered", m.start(), m.end(), m[0], (), None, False, _expand(m["numbers"]), False)
         for m in _NUMBERED.finditer(text)
         if text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip()
+        or not _ENTRY_LABEL_FOLLOWER.match(text, m.end())
     ]
 
 

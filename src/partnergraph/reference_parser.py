@@ -121,19 +121,30 @@ def _entry_spans(text: str, begin: int, end: int) -> list[tuple[int, int]]:
     is_numbered = sum(_number(text[a:b]) is not None for a, b in lines) >= max(2, len(lines) // 4)
     entries: list[list[int]] = []
     expected = 1
-    for a, b in lines:
+    for index, (a, b) in enumerate(lines):
         line = text[a:b]
         if is_numbered:
             # the next number opens an entry; any other number is a wrapped line's ("2001;12(3)")
             opens = _number(line) is not None and (_number(line) == expected or not entries)
             expected = (_number(line) or 0) + 1 if opens else expected
         else:
-            opens = bool(_AUTHOR_YEAR_START.match(line))
+            following = text[slice(*lines[index + 1])] if index + 1 < len(lines) else ""
+            opens = bool(_AUTHOR_YEAR_START.match(line)) or _names_before_wrapped_year(line, following)
         if opens or not entries:
             entries.append([a + len(line) - len(line.lstrip()), b])
         else:
             entries[-1][1] = b
     return [(a, b) for a, b in entries]
+
+
+_WRAPPED_YEAR = re.compile(rf"[ \t]*\(({_YEAR})\)")
+
+
+def _names_before_wrapped_year(line: str, following: str) -> bool:
+    """A line of names whose "(2001)." the page wrapped onto the next line (pdftotext keeps
+    the page's line breaks): joined, the two lines open an entry."""
+    joined = f"{line} {following.lstrip()}"
+    return bool(_WRAPPED_YEAR.match(following)) and bool(_AUTHOR_YEAR_START.match(joined))
 
 
 def _number(line: str) -> int | None:
