@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,45 +88,49 @@ def make_project(root: Path, claims: int) -> tuple[Path, str]:
     return root, "concept-1"
 
 
-def run_timed(argv: list[str], timeout: float) -> tuple[float | None, str]:
-    """Wall seconds of one process, or None and the reason it has none."""
+def run_checked(argv: list[str], timeout: float) -> str:
+    """Run one process (in a session of its own, so that a timeout kills its children
+    too); return why it failed, or "" when it did not."""
     with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            return None, f"timed out after {timeout:.0f} s"
-        seconds = time.perf_counter() - start
+            return f"timed out after {timeout:.0f} s"
         if process.returncode != 0:
             err.seek(0)
-            return None, f"exit {process.returncode}: {err.read().decode(errors='replace')[-300:]}"
-    return seconds, ""
+            return f"exit {process.returncode}: {err.read().decode(errors='replace')[-300:]}"
+    return ""
 
 
 def measured_argv(argv: list[str], report: Path) -> list[str]:
-    """Run argv under this script's --measure mode, which writes the child's own peak RSS:
-    RUSAGE_CHILDREN's ru_maxrss is the largest peak among all children reaped so far, so a
-    command smaller than an earlier one would show nothing of its own. The wrapper's
-    start-up (a bare interpreter) is in the wall time, the same for every command."""
+    """Run argv under this script's --measure mode, which writes the child's wall time and
+    own peak RSS: RUSAGE_CHILDREN's ru_maxrss is the largest peak among all children reaped
+    so far, so a command smaller than an earlier one would show nothing of its own; and
+    timing inside the wrapper leaves the wrapper's own start-up out."""
     return [sys.executable, __file__, "--measure", str(report), "--", *argv]
 
 
 def measure(argv: list[str], timeout: float, workdir: Path) -> tuple[float | None, float | None, str]:
-    report = workdir / "peak.txt"
+    """Wall seconds and peak RSS (MB) of one command, or None and why it has none."""
+    report = workdir / "measured.txt"
     report.unlink(missing_ok=True)
-    seconds, error = run_timed(measured_argv(argv, report), timeout)
-    peak = float(report.read_text()) if report.is_file() else None
-    return seconds, peak, error
+    error = run_checked(measured_argv(argv, report), timeout)
+    if not report.is_file():
+        return None, None, error
+    seconds, peak = (float(field) for field in report.read_text().split())
+    return (None if error else seconds), peak, error
 
 
 def measure_mode(report: Path, argv: list[str]) -> int:
-    """Run argv and write its peak RSS in MB: os.wait4 gives that one child's rusage."""
+    """Run argv; write its wall seconds and its peak RSS in MB (os.wait4: that child's own
+    rusage, which Linux makes the largest of it and the descendants it waited for)."""
+    start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
-    report.write_text(f"{usage.ru_maxrss / 1024:.1f}")
+    report.write_text(f"{time.perf_counter() - start:.3f} {usage.ru_maxrss / 1024:.1f}")
     return os.waitstatus_to_exitcode(status)
 
 

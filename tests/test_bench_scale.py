@@ -7,6 +7,7 @@ command; the benchmark's table would then blame a small command for a big one's 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
@@ -37,3 +38,16 @@ def test_a_failing_command_is_reported_not_timed(tmp_path: Path) -> None:
     )
     assert seconds is None
     assert error.startswith("exit 1") and "no such concept" in error
+
+
+def test_a_timeout_kills_the_command_itself(tmp_path: Path) -> None:
+    """The command runs under a measuring wrapper: killing only the wrapper would leave it running."""
+    pid_file = tmp_path / "pid"
+    sleeper = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    seconds, _, error = measure([sys.executable, "-c", sleeper], 5, tmp_path)
+    assert seconds is None and error.startswith("timed out")
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
+        assert time.monotonic() < deadline, f"the command {pid} still runs after its timeout"
+        time.sleep(0.05)
