@@ -17,10 +17,22 @@ from partnergraph.corpus import Corpus, load_corpus
 from partnergraph.drafting import ConceptMatcher
 from partnergraph.drafts import drafts_file, read_drafts
 from partnergraph.ingest import ingest
+from partnergraph.sentence_embedding import INSTALL, EmbeddingCache, available
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
-from eval_drafting import SEEDS, CrossValidation, load_seeds, score_document  # noqa: E402
+from eval_drafting import (  # noqa: E402
+    CACHE,
+    GRID,
+    SEEDS,
+    VARIANTS,
+    Blend,
+    CrossValidation,
+    MeaningFolds,
+    load_seeds,
+    score_document,
+    score_meaning,
+)
 
 BUDGETS = "Councils facing shrinking public sector budgets turn to voluntary partners."
 """Names no word of 'Funding requirements and pressures', so only a claim can teach it."""
@@ -117,3 +129,25 @@ def test_a_name_met_in_full_is_not_outvoted_by_the_quotes_of_a_broader_concept(c
     ranked = suggester.rank(text)
     assert [c.slug for c in ranked[:2]] == ["lack-of-trust", "trust"]
     assert ranked[0].matched[:2] == ("lack", "trust") and ranked[0].matched[-1].startswith("like ")
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the reviewed texts are not in {SEEDS}")
+@pytest.mark.skipif(not available(), reason=f"the embedding model is not installed: {INSTALL}")
+def test_the_benchmarks_embedding_variants_hold_out_what_they_score(corpus: Corpus) -> None:
+    seeds = [s for s in load_seeds(corpus, SEEDS) if s.doc.document != "wallace2010"]
+    validation = CrossValidation(corpus, seeds)
+    folds = MeaningFolds(validation, EmbeddingCache(CACHE))
+    held = seeds[0].doc.document
+    # Scored as matrices, the learnt blend is the suggester itself, hit for hit.
+    without = frozenset({held})
+    for weights in (GRID[3], GRID[-1]):
+        learnt = Blend(weights.neighbours, weights.prior)
+        assert folds.fold(without, held).hits(learnt) == validation.hits(without, held, weights)
+    scores = score_meaning(seeds[0], folds, misses=2)
+    assert set(scores) == set(VARIANTS)
+    assert all(held in without for without, _ in folds._folds)
+    zero_shot = scores["zero-shot"]
+    assert 0 < zero_shot.top1 <= zero_shot.top3 <= len(seeds[0].pairs)
+    # Meaning alone ranks every concept, so a miss always shows three proposals.
+    assert zero_shot.misses and all(m.count("', '") == 2 for m in zero_shot.misses)
+    assert isinstance(zero_shot.blend, Blend) and not zero_shot.blend.stems
