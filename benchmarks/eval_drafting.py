@@ -16,7 +16,7 @@ name-only `ConceptMatcher` runs beside it as the baseline. The vocabulary
 alternative labels echo their wording, which flatters both. Finally the weights are
 cross-validated over all five documents: those are the defaults `ingest` uses.
 
-When the sentence-embedding model is installed (partnergraph.sentence_embedding), the
+When the sentence-embedding model is installed (benchmarks/sentence_embedding.py), the
 same run scores suggestion by meaning beside them (`VARIANTS`): zero-shot against each
 concept's names and definition, nearest curated quotes, each concept's mean quote, and
 blends of these with the learnt parts, each variant's parameters again chosen on the
@@ -43,7 +43,7 @@ from partnergraph import Project
 from partnergraph.concept_suggester import ConceptSuggester, Evidence, Weights, examples_of
 from partnergraph.corpus import Claim, Concept, Corpus, DocumentAnnotations, load_corpus
 from partnergraph.drafting import ConceptMatcher, Sentence, propose_kind, propose_polarity, sentences
-from partnergraph.sentence_embedding import INSTALL, EmbeddingCache, available
+from sentence_embedding import INSTALL, EmbeddingCache, available
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"

@@ -17,7 +17,6 @@ from partnergraph.corpus import Corpus, load_corpus
 from partnergraph.drafting import ConceptMatcher
 from partnergraph.drafts import drafts_file, read_drafts
 from partnergraph.ingest import ingest
-from partnergraph.sentence_embedding import INSTALL, EmbeddingCache, available
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -33,6 +32,7 @@ from eval_drafting import (  # noqa: E402
     score_document,
     score_meaning,
 )
+from sentence_embedding import INSTALL, EmbeddingCache, available  # noqa: E402
 
 BUDGETS = "Councils facing shrinking public sector budgets turn to voluntary partners."
 """Names no word of 'Funding requirements and pressures', so only a claim can teach it."""

@@ -4,12 +4,14 @@ suggester relies on."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from partnergraph.sentence_embedding import INSTALL, EmbeddingCache, SentenceEncoder, available, text_key
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from sentence_embedding import INSTALL, EmbeddingCache, SentenceEncoder, available, text_key
 
 pytestmark = pytest.mark.skipif(not available(), reason=f"the embedding model is not installed: {INSTALL}")
 

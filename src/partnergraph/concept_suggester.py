@@ -17,7 +17,7 @@ The defaults of `Weights` are what cross-validation over the five seed documents
 the other four only). Measured that way the gain is small: top-3 0.55 against 0.54 for
 the names alone, top-1 0.30 against 0.32. Quotes of one document resemble another's
 little in their words; the learnt part mostly helps where a sentence names no concept.
-Comparing by meaning instead (sentence embeddings, partnergraph.sentence_embedding) was
+Comparing by meaning instead (sentence embeddings, benchmarks/sentence_embedding.py) was
 measured the same way and is not used here: blended in, it raises top-3 by 0.01 at best.
 """
 
