@@ -60,6 +60,7 @@ class Row:
     baseline_seconds: float | None = None
     baseline_rss_mb: float | None = None
     error: str = ""
+    baseline_error: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -176,7 +177,9 @@ def bench_size(claims: int, workdir: Path, timeout: float, step: Step) -> list[R
     step(f"{claims:,} claims: floor (CSafeLoader + bulk load)")
     floor_store = workdir / f"floor-store-{claims}"
     floor = [sys.executable, __file__, "--floor", str(root), str(floor_store)]
-    build_row.baseline_seconds, build_row.baseline_rss_mb, _ = measure(floor, timeout, workdir)
+    build_row.baseline_seconds, build_row.baseline_rss_mb, build_row.baseline_error = measure(
+        floor, timeout, workdir
+    )
     shutil.rmtree(floor_store, ignore_errors=True)
 
     for name, args in reader_commands(concept, out).items():
@@ -185,7 +188,7 @@ def bench_size(claims: int, workdir: Path, timeout: float, step: Step) -> list[R
         row = Row(claims, name, seconds, peak, "rdflib", error=error)
         if claims <= RDFLIB_UP_TO:
             step(f"{claims:,} claims: {name} on rdflib")
-            row.baseline_seconds, row.baseline_rss_mb, _ = measure(
+            row.baseline_seconds, row.baseline_rss_mb, row.baseline_error = measure(
                 [*cli, "--store", "memory:", *args], timeout, workdir
             )
         rows.append(row)
@@ -213,7 +216,7 @@ def table(rows: list[Row]) -> str:
         lines.append(
             f"| {r.claims:,} | {r.command} | {cell(r.seconds)} | {cell(r.peak_rss_mb, 0)} | {r.baseline} "
             f"| {cell(r.baseline_seconds)} | {cell(r.baseline_rss_mb, 0)} | {ratio} |"
-            + (f" {r.error}" if r.error else "")
+            + "".join(f" {error}" for error in (r.error, r.baseline_error) if error)
         )
     return "\n".join(lines)
 
