@@ -121,8 +121,9 @@ def load_bib_file(text: str, shown_as: str, problems: list[SourceProblem]) -> li
         if isinstance(block, DuplicateBlockKeyBlock):
             message = f"duplicate entry key '{block.key}'"
             fix = "merge the two entries; keep the other spellings in 'ids'"
-        elif isinstance(block, DuplicateFieldKeyBlock):
-            message = f"entry '{block.key}' has a field twice"
+        elif isinstance(block, DuplicateFieldKeyBlock):  # it has no .key: the entry it failed on has
+            key = getattr(block.ignore_error_block, "key", "?")
+            message = f"entry '{key}' has the field {', '.join(sorted(block.duplicate_keys))} twice"
             fix = "keep one of the two fields"
         elif isinstance(block, ParsingFailedBlock):
             message = f"malformed BibTeX entry: {block.error}"

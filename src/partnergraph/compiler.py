@@ -11,13 +11,40 @@ import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Namespace, URIRef
+from rdflib import namespace as standard
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
+from . import namespaces as ours
 from .bibliography import Work
 from .corpus import EVIDENCE_KINDS, POLARITIES, Claim, Corpus, DocumentAnnotations
-from .namespaces import BIBO, OA, PG, PREFIXES, SCHEME, claim_iri, concept_iri, work_iri
+from .namespaces import PREFIXES, SCHEME, claim_iri, concept_iri, work_iri
+
+
+class PlainNamespace:
+    """A namespace whose terms are plain `str`, each made once.
+
+    rdflib's `PG.Claim` makes and validates a new URIRef on every use, and URIRefs
+    compare in Python: that was most of the compiler's time at 10,000 claims.
+    """
+
+    def __init__(self, namespace: Namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:  # called once per name: the value is then kept
+        if name.startswith("_"):  # copy, pickle and mock probes are no terms
+            raise AttributeError(name)
+        value = str(self._namespace[name])
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> str:
+        return getattr(self, name)
+
+
+BIBO, OA, PG = PlainNamespace(ours.BIBO), PlainNamespace(ours.OA), PlainNamespace(ours.PG)
+DCTERMS, PROV = PlainNamespace(standard.DCTERMS), PlainNamespace(standard.PROV)
+RDF, SKOS, XSD = PlainNamespace(standard.RDF), PlainNamespace(standard.SKOS), PlainNamespace(standard.XSD)
 
 BIBO_CLASS = {
     "article": BIBO.AcademicArticle,
@@ -60,128 +87,190 @@ WORK_FIELDS = {
 YEAR = re.compile(r"^\d{4}$")
 
 
-def _en(text: str) -> Literal:
-    return Literal(text, lang="en")
+class Lines:
+    """The graph as N-Triples lines, written straight from the records.
+
+    rdflib took 16 s to build a Graph of the 207,000 triples of 10,000 claims and 5 s
+    more to write it as N-Triples; formatting the lines directly takes a fraction of
+    that. Each term is written exactly as rdflib's N-Triples writer writes it
+    (tests/test_build_speed_paths.py compares them), because the lines are sorted and
+    their order is the order of the Turtle file. The IRIs are kept as they are written,
+    so that `plain_prefixes_for` need not read them back out of millions of triples.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.iris: set[str] = set()
+        self._nodes: dict[str, str] = {}
+        self._works: dict[str, str] = {}
+        self._concepts: dict[str, str] = {}
+
+    def node(self, iri: str) -> str:
+        """The IRI as an N-Triples term, remembered for the prefixes."""
+        term = self._nodes.get(iri)
+        if term is None:
+            term = self._nodes[iri] = f"<{iri}>"
+            self.iris.add(iri)
+        return term
+
+    def work(self, key: str) -> str:
+        term = self._works.get(key)
+        if term is None:
+            term = self._works[key] = self.node(str(work_iri(key)))
+        return term
+
+    def concept(self, slug: str) -> str:
+        term = self._concepts.get(slug)
+        if term is None:
+            term = self._concepts[slug] = self.node(str(concept_iri(slug)))
+        return term
+
+    def add(self, subject: str, predicate: str, obj: str) -> None:
+        """`subject` and `obj` are terms already (`node`, `text`, `english`, `typed`)."""
+        self.lines.append(f"{subject} {self.node(predicate)} {obj} .")
+
+    def sorted_unique(self) -> list[str]:
+        return sorted(set(self.lines))
 
 
-def new_graph() -> Graph:
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
+def text(value: str) -> str:
+    """A plain literal, escaped as rdflib's N-Triples writer escapes it (and no more)."""
+    escaped = value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    return f'"{escaped}"'
 
 
-def add_works(graph: Graph, works: Iterable[Work], reviewed: dict[str, DocumentAnnotations]) -> None:
+def english(value: str) -> str:
+    return f"{text(value)}@en"
+
+
+def typed(value: object, datatype: str) -> str:
+    return f"{text(str(value))}^^<{datatype}>"
+
+
+def boolean_true() -> str:
+    return typed("true", XSD.boolean)
+
+
+def integer(value: int) -> str:
+    return typed(value, XSD.integer)
+
+
+def add_works(out: Lines, works: Iterable[Work], reviewed: dict[str, DocumentAnnotations]) -> None:
     for work in works:
-        node = work_iri(work.key)
-        graph.add((node, RDF.type, PG.Work))
-        graph.add((node, RDF.type, BIBO_CLASS.get(work.entry_type, BIBO.Document)))
-        graph.add((node, PG.citeKey, Literal(work.key)))
+        node = out.work(work.key)
+        out.add(node, RDF.type, out.node(PG.Work))
+        out.add(node, RDF.type, out.node(BIBO_CLASS.get(work.entry_type, BIBO.Document)))
+        out.add(node, PG.citeKey, text(work.key))
         for name, predicate in WORK_FIELDS.items():
             value = work.get(name)
             if value:
-                graph.add((node, predicate, Literal(value)))
+                out.add(node, predicate, text(value))
         year = work.get("year") or work.get("date")
         if year:
-            datatype = XSD.gYear if YEAR.match(year) else None
-            graph.add((node, DCTERMS.issued, Literal(year, datatype=datatype)))
+            out.add(node, DCTERMS.issued, typed(year, XSD.gYear) if YEAR.match(year) else text(year))
         for variant in work.variant_keys:
-            graph.add((node, PG.variantKey, Literal(variant)))
+            out.add(node, PG.variantKey, text(variant))
         for supplied in work.supplied_fields:
-            graph.add((node, PG.suppliedField, Literal(supplied)))
+            out.add(node, PG.suppliedField, text(supplied))
         if work.minimal:
-            graph.add((node, PG.minimalRecord, Literal(True)))
+            out.add(node, PG.minimalRecord, boolean_true())
         endnote = work.get("pg-endnote")
         if endnote and endnote.isdigit():
-            graph.add((node, PG.endnoteNumber, Literal(int(endnote))))
+            out.add(node, PG.endnoteNumber, integer(int(endnote)))
         if (work.get("pg-unresolved") or "").lower() == "true":
-            graph.add((node, PG.unresolvedCitation, Literal(True)))
+            out.add(node, PG.unresolvedCitation, boolean_true())
         doc = reviewed.get(work.key)
         if doc is not None:
-            graph.add((node, RDF.type, PG.ReviewedDocument))
+            out.add(node, RDF.type, out.node(PG.ReviewedDocument))
             if doc.text_file:
-                graph.add((node, PG.textFile, Literal(doc.text_file)))
+                out.add(node, PG.textFile, text(doc.text_file))
             if doc.text_sha256:
-                graph.add((node, PG.textSha256, Literal(doc.text_sha256)))
+                out.add(node, PG.textSha256, text(doc.text_sha256))
 
 
-def add_concepts(graph: Graph, corpus: Corpus) -> None:
-    graph.add((SCHEME, RDF.type, SKOS.ConceptScheme))
-    graph.add((SCHEME, SKOS.prefLabel, _en("partnergraph concepts of partnership working")))
+def add_concepts(out: Lines, corpus: Corpus) -> None:
+    scheme = out.node(str(SCHEME))
+    out.add(scheme, RDF.type, out.node(SKOS.ConceptScheme))
+    out.add(scheme, SKOS.prefLabel, english("partnergraph concepts of partnership working"))
     for c in corpus.concepts:
-        node = concept_iri(c.slug)
-        graph.add((node, RDF.type, SKOS.Concept))
-        graph.add((node, RDF.type, PG[c.cls]))
-        graph.add((node, SKOS.inScheme, SCHEME))
-        graph.add((node, SKOS.prefLabel, _en(c.label)))
+        node = out.concept(c.slug)
+        out.add(node, RDF.type, out.node(SKOS.Concept))
+        out.add(node, RDF.type, out.node(PG[c.cls]))
+        out.add(node, SKOS.inScheme, scheme)
+        out.add(node, SKOS.prefLabel, english(c.label))
         for alt in c.alt:
-            graph.add((node, SKOS.altLabel, _en(alt)))
+            out.add(node, SKOS.altLabel, english(alt))
         if c.definition:
-            graph.add((node, SKOS.definition, _en(c.definition)))
+            out.add(node, SKOS.definition, english(c.definition))
         if c.definition_source:
-            graph.add((node, PG.definitionSource, work_iri(c.definition_source)))
+            out.add(node, PG.definitionSource, out.work(c.definition_source))
         for broader in c.broader:
-            graph.add((node, SKOS.broader, concept_iri(broader)))
+            out.add(node, SKOS.broader, out.concept(broader))
         if c.counterpart:
-            graph.add((node, PG.counterpart, concept_iri(c.counterpart)))
+            out.add(node, PG.counterpart, out.concept(c.counterpart))
         for key in c.proposed_by:
-            graph.add((node, PG.proposedBy, work_iri(key)))
+            out.add(node, PG.proposedBy, out.work(key))
         if c.note:
-            graph.add((node, SKOS.scopeNote, _en(c.note)))
+            out.add(node, SKOS.scopeNote, english(c.note))
 
 
-def add_claim(graph: Graph, doc: DocumentAnnotations, claim: Claim) -> None:
-    node = claim_iri(doc.document, claim.id)
-    reviewed = work_iri(doc.document)
-    graph.add((node, RDF.type, PG.Claim))
-    graph.add((node, PG.claimId, Literal(claim.id)))
-    graph.add((node, PG.about, concept_iri(claim.concept)))
-    graph.add((node, PG.polarity, PG[POLARITIES[claim.polarity]]))
+_CLAIM_LITERALS = (
+    ("section", PG.section),
+    ("pages", PG.citedPages),
+    ("wording", PG.sourceWording),
+    ("country", PG.country),
+    ("note", SKOS.note),
+)
+
+
+def add_claim(out: Lines, doc: DocumentAnnotations, claim: Claim) -> None:
+    iri = str(claim_iri(doc.document, claim.id))
+    node = out.node(iri)
+    reviewed = out.work(doc.document)
+    quote = text(claim.quote)
+    out.add(node, RDF.type, out.node(PG.Claim))
+    out.add(node, PG.claimId, text(claim.id))
+    out.add(node, PG.about, out.concept(claim.concept))
+    out.add(node, PG.polarity, out.node(PG[POLARITIES[claim.polarity]]))
     for key in claim.asserted_by or (doc.document,):
-        graph.add((node, PG.assertedBy, work_iri(key)))
+        out.add(node, PG.assertedBy, out.work(key))
     for key in claim.via:
-        graph.add((node, PG.citedVia, work_iri(key)))
-    graph.add((node, PG.reportedIn, reviewed))
-    graph.add((node, PG.quote, Literal(claim.quote)))
-    optional_literals = {
-        PG.section: claim.section,
-        PG.citedPages: claim.pages,
-        PG.sourceWording: claim.wording,
-        PG.country: claim.country,
-        SKOS.note: claim.note,
-    }
-    for predicate, value in optional_literals.items():
+        out.add(node, PG.citedVia, out.work(key))
+    out.add(node, PG.reportedIn, reviewed)
+    out.add(node, PG.quote, quote)
+    for name, predicate in _CLAIM_LITERALS:
+        value = getattr(claim, name)
         if value:
-            graph.add((node, predicate, Literal(value)))
+            out.add(node, predicate, text(value))
     if claim.count is not None:
-        graph.add((node, PG.mentionCount, Literal(claim.count)))
+        out.add(node, PG.mentionCount, integer(claim.count))
     if claim.kind:
-        graph.add((node, PG.evidenceKind, PG[EVIDENCE_KINDS[claim.kind]]))
+        out.add(node, PG.evidenceKind, out.node(PG[EVIDENCE_KINDS[claim.kind]]))
     for kind in claim.more_kinds:
-        graph.add((node, PG.additionalEvidenceKind, PG[EVIDENCE_KINDS[kind]]))
+        out.add(node, PG.additionalEvidenceKind, out.node(PG[EVIDENCE_KINDS[kind]]))
     for sector in claim.sectors:
-        graph.add((node, PG.sector, Literal(sector)))
+        out.add(node, PG.sector, text(sector))
     for number in claim.endnotes:
-        graph.add((node, PG.citedInNote, Literal(number)))
+        out.add(node, PG.citedInNote, integer(number))
     if claim.partnership_type:
-        graph.add((node, PG.partnershipType, concept_iri(claim.partnership_type)))
-    graph.add((node, PROV.wasAttributedTo, PG.HandCuration))
-    _add_anchor(graph, node, reviewed, claim.quote)
+        out.add(node, PG.partnershipType, out.concept(claim.partnership_type))
+    out.add(node, PROV.wasAttributedTo, out.node(PG.HandCuration))
+    _add_anchor(out, iri, node, reviewed, quote)
 
 
-def _add_anchor(graph: Graph, claim: URIRef, document: URIRef, quote: str) -> None:
+def _add_anchor(out: Lines, claim_iri: str, claim: str, document: str, quote: str) -> None:
     """The quote as a W3C Web Annotation, so annotation tools can find it in the text."""
-    anchor = URIRef(f"{claim}/anchor")
-    target = URIRef(f"{anchor}/target")
-    selector = URIRef(f"{anchor}/selector")
-    graph.add((anchor, RDF.type, OA.Annotation))
-    graph.add((anchor, OA.hasBody, claim))
-    graph.add((anchor, OA.hasTarget, target))
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, document))
-    graph.add((target, OA.hasSelector, selector))
-    graph.add((selector, RDF.type, OA.TextQuoteSelector))
-    graph.add((selector, OA.exact, Literal(quote)))
+    anchor = out.node(f"{claim_iri}/anchor")
+    target = out.node(f"{claim_iri}/anchor/target")
+    selector = out.node(f"{claim_iri}/anchor/selector")
+    out.add(anchor, RDF.type, out.node(OA.Annotation))
+    out.add(anchor, OA.hasBody, claim)
+    out.add(anchor, OA.hasTarget, target)
+    out.add(target, RDF.type, out.node(OA.SpecificResource))
+    out.add(target, OA.hasSource, document)
+    out.add(target, OA.hasSelector, selector)
+    out.add(selector, RDF.type, out.node(OA.TextQuoteSelector))
+    out.add(selector, OA.exact, quote)
 
 
 def canonical(ontology: Graph) -> Graph:
@@ -189,52 +278,83 @@ def canonical(ontology: Graph) -> Graph:
     return to_canonical_graph(ontology)
 
 
-def serialize_turtle(graph: Graph) -> bytes:
-    """Deterministic Turtle: triples sorted as N-Triples, written by Oxigraph.
+def ontology_lines(ontology: Graph) -> tuple[list[str], set[str]]:
+    """The ontology's N-Triples lines (by rdflib: it is small) and its IRIs."""
+    graph = canonical(ontology)
+    data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    iris = {str(term) for triple in graph for term in triple if isinstance(term, URIRef)}
+    return data.splitlines(), iris
+
+
+def turtle_from_ntriples(lines: list[str], iris: Iterable[str]) -> bytes:
+    """Deterministic Turtle: the sorted N-Triples lines, written by Oxigraph.
 
     rdflib's pretty Turtle writer took 26 s for the 63,000 triples of a seed-sized
     corpus; sorting N-Triples and letting pyoxigraph write Turtle takes under a second,
-    and sorting makes the bytes independent of insertion and hash order.
+    and sorting makes the bytes independent of insertion and hash order. The triples
+    stream from the parser to the writer, never all held as Python objects.
     """
-    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").splitlines()))
-    triples = [q.triple for q in ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES)]
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=plain_prefixes(triples))
+    data = "\n".join(lines).encode("utf-8")
+    triples = (quad.triple for quad in ox.parse(data, ox.RdfFormat.N_TRIPLES))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=plain_prefixes_for(iris))
+
+
+def serialize_turtle(graph: Graph) -> bytes:
+    """An rdflib graph (`reason`'s inferences) as the same deterministic Turtle."""
+    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
+    iris = {str(term) for triple in graph for term in triple if isinstance(term, URIRef)}
+    return turtle_from_ntriples(lines, iris)
 
 
 _PLAIN_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
 
-def plain_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
+def plain_prefixes_for(iris: Iterable[str]) -> dict[str, str]:
     """The prefixes under which every IRI of the graph has a local name needing no escape.
 
     Turtle allows `id:concept\\/trust`, but Virtuoso 7.2.5 keeps the backslash in the
     IRI, so every lookup by IRI then misses. A namespace with any such local name (the
     instance IRIs under `id:` hold slashes) is left unbound and its IRIs written in full;
-    which prefixes qualify depends only on the triples, so the bytes stay deterministic.
+    which prefixes qualify depends only on the IRIs, so the bytes stay deterministic.
     """
+    iris = list(iris)
     namespaces = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    iris = {
-        term.value
-        for triple in triples
-        for term in (triple.subject, triple.predicate, triple.object)
-        if isinstance(term, ox.NamedNode)
-    }
-    escaped = {
-        prefix
-        for iri in iris
+    return {
+        prefix: namespace
         for prefix, namespace in namespaces.items()
-        if iri.startswith(namespace) and not _PLAIN_LOCAL_NAME.fullmatch(iri[len(namespace) :] or "_")
+        if all(
+            _PLAIN_LOCAL_NAME.fullmatch(iri[len(namespace) :] or "_")
+            for iri in iris
+            if iri.startswith(namespace)
+        )
     }
-    return {prefix: namespace for prefix, namespace in namespaces.items() if prefix not in escaped}
+
+
+def compile_ntriples(ontology: Graph, corpus: Corpus, works: Iterable[Work]) -> tuple[list[str], set[str]]:
+    """The whole graph — the ontology, the works, the vocabulary and every claim — as
+    sorted, unique N-Triples lines, and the IRIs they name."""
+    out = Lines()
+    reviewed = {d.document: d for d in corpus.documents}
+    add_works(out, works, reviewed)
+    add_concepts(out, corpus)
+    for doc in corpus.documents:
+        for claim in doc.claims:
+            add_claim(out, doc, claim)
+    lines, iris = ontology_lines(ontology)
+    out.lines += lines
+    return out.sorted_unique(), out.iris | iris
+
+
+def compile_turtle(ontology: Graph, corpus: Corpus, works: Iterable[Work]) -> tuple[bytes, int]:
+    """The build's Turtle file and its number of triples."""
+    lines, iris = compile_ntriples(ontology, corpus, works)
+    return turtle_from_ntriples(lines, iris), len(lines)
 
 
 def compile_graph(ontology: Graph, corpus: Corpus, works: Iterable[Work]) -> Graph:
-    """The whole graph: the ontology, the works, the vocabulary and every claim."""
-    graph = new_graph()
-    graph += canonical(ontology)
-    reviewed = {d.document: d for d in corpus.documents}
-    add_works(graph, works, reviewed)
-    add_concepts(graph, corpus)
-    for doc, claim in corpus.claims:
-        add_claim(graph, doc, claim)
-    return graph
+    """The same graph in rdflib, for `validate`'s pySHACL and for scripts."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    lines, _iris = compile_ntriples(ontology, corpus, works)
+    return graph.parse(data="\n".join(lines), format="nt")

@@ -2,14 +2,18 @@
 
 pySHACL reports focus nodes as IRIs; each is traced back to the file and line it
 was written at, so a violation reads like a build error.
+
+`validate` runs pySHACL. `build` runs the same shapes as SPARQL queries on the store it
+has just loaded (`shapes_sparql`; pySHACL took minutes and gigabytes at 100,000 claims),
+and pySHACL only when the shapes use something the translation does not cover; both
+give the same `Violation`s (tests/test_build_speed_paths.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
@@ -21,7 +25,8 @@ from .namespaces import claim_iri, concept_iri, work_iri
 from .ontology import load_turtle
 from .output import compact
 from .project import Project
-from .stores.base import from_rdflib
+from .shapes_sparql import ShapeQuery, Unsupported, translate
+from .stores.base import Term, from_rdflib
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,23 @@ def origins(sources: Sources) -> dict[URIRef, Origin]:
     return index
 
 
+def severity_name(term: Term | None) -> str:
+    """sh:Violation -> 'Violation'."""
+    return compact(term).removeprefix("sh:").removeprefix(str(SH))
+
+
+def in_order(violations: list[Violation]) -> list[Violation]:
+    """By file, focus node and path, then message and value, so that the order never
+    depends on which checker found them or in what order."""
+    return sorted(
+        violations,
+        key=lambda v: (v.origin.path if v.origin else "", v.focus, v.path, v.message, v.value, v.severity),
+    )
+
+
 def shacl_violations(graph: Graph, shapes: Graph, ontology: Graph, where: dict) -> list[Violation]:
+    from pyshacl import validate as shacl_validate  # a second of imports the build's own check does without
+
     _conforms, report, _text = shacl_validate(
         graph, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True
     )
@@ -65,21 +86,66 @@ def shacl_violations(graph: Graph, shapes: Graph, ontology: Graph, where: dict) 
                 focus=one(SH.focusNode),
                 path=one(SH.resultPath),
                 message=str(report.value(result, SH.resultMessage) or ""),
-                severity=one(SH.resultSeverity).removeprefix("sh:").removeprefix(str(SH)),
+                severity=severity_name(from_rdflib(report.value(result, SH.resultSeverity))),
                 value=one(SH.value),
                 origin=where.get(focus),
             )
         )
-    return sorted(violations, key=lambda v: (v.origin.path if v.origin else "", v.focus, v.path))
+    return in_order(violations)
 
 
-def graph_violations(project: Project, sources: Sources, graph: Graph) -> list[Violation]:
-    """The SHACL shapes over a compiled graph; `validate` and `build` both ask this."""
+def sparql_violations(
+    queries: Sequence[ShapeQuery],
+    answers: Sequence[Sequence[Sequence[Term | None]]],
+    where: Callable[[], dict],
+) -> list[Violation]:
+    """The rows of `shapes_sparql`'s queries as pySHACL would report them: one violation
+    per failed constraint and value, none for a count but the shape's own message.
+    `where` (the origins of every node) is only asked for when something failed."""
+    found: list[tuple[ShapeQuery, Term, Term | None]] = []
+    for query, rows in zip(queries, answers, strict=True):
+        for focus, value, *oks in rows:
+            if query.kind == "values":
+                found += [(query, focus, value) for ok in oks if ok is None or ok.value != "true"]
+            else:
+                found.append((query, focus, value if query.kind == "class" else None))  # type: ignore[arg-type]
+    if not found:
+        return []
+    origin_of = where()
+    return in_order(
+        [
+            Violation(
+                focus=compact(focus),
+                path=compact(Term("iri", query.path)),
+                message=query.message,
+                severity=severity_name(Term("iri", query.severity)),
+                value=compact(value),
+                origin=origin_of.get(URIRef(focus.value)) if focus.kind == "iri" else None,
+            )
+            for query, focus, value in found
+        ]
+    )
+
+
+def shapes_graph(project: Project) -> Graph:
     problems: list[SourceProblem] = []
     shapes = load_turtle(project.shapes_file, project.relative(project.shapes_file), problems)
     if problems:
         raise InputError(problems)
-    return shacl_violations(graph, shapes, sources.ontology, origins(sources))
+    return shapes
+
+
+def shape_queries(project: Project) -> tuple[list[ShapeQuery] | None, str]:
+    """The project's shapes as SPARQL queries, or None and why pySHACL must check them."""
+    try:
+        return translate(shapes_graph(project)), ""
+    except Unsupported as exc:
+        return None, str(exc)
+
+
+def graph_violations(project: Project, sources: Sources, graph: Graph) -> list[Violation]:
+    """pySHACL over a compiled graph: `validate`, and `build` when the shapes need it."""
+    return shacl_violations(graph, shapes_graph(project), sources.ontology, origins(sources))
 
 
 def validate_project(project: Project, on_step: Callable[[str], None] | None = None) -> list[Violation]:

@@ -5,20 +5,32 @@ the process running it waited for the whole load (and was then lost). The build
 runs this file as a script instead (it imports pyoxigraph only, not the package):
 the build only waits for it, wakes up for Ctrl-C at once and kills it.
 
-Usage: python oxigraph_loader.py STORE_DIR COUNT_GRAPH FILE GRAPH [FILE GRAPH ...]
-Prints the number of triples in COUNT_GRAPH as the last line; exits 1 with the
-error on stderr if the load fails.
+The build's SHACL shapes run here too, as SPARQL queries on the directory just loaded
+(see `shapes_sparql`): a second load of two million triples only to check them would
+cost as much as the first, and the queries, like the load, run for seconds without
+returning to Python.
+
+Usage: python oxigraph_loader.py STORE_DIR COUNT_GRAPH [--checks QUERIES.json] FILE GRAPH [FILE GRAPH ...]
+
+Prints one JSON object a line: {"loaded": TRIPLES_IN_COUNT_GRAPH, "seconds": S} once the
+load is done, then, with --checks (a JSON list of SELECT queries, run on COUNT_GRAPH),
+{"rows": [ROWS OF EACH QUERY], "seconds": S}, each term as [kind, value, datatype,
+language]. Exits 1 with the error on stderr if the load fails.
 """
 
 from __future__ import annotations
 
 import ctypes
+import json
 import signal
 import sys
+import time
 
 import pyoxigraph as ox
 
 PR_SET_PDEATHSIG = 1
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+Encoded = list[str | None] | None
 
 
 def die_with_parent() -> None:
@@ -27,18 +39,54 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+def encode(term: object) -> Encoded:
+    """A term as JSON can carry it, for `stores.oxigraph_store.decode` to rebuild."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ["iri", term.value, None, None]
+    if isinstance(term, ox.BlankNode):
+        return ["bnode", term.value, None, None]
+    if isinstance(term, ox.Literal):
+        return ["literal", term.value, term.datatype.value, term.language]
+    raise TypeError(f"unexpected RDF term {term!r}")
+
+
+def run_checks(store: ox.Store, graph: str, queries: list[str]) -> list[list[list[Encoded]]]:
+    """The rows of each SELECT query over `graph`, every variable in the query's order."""
+    answers = []
+    for query in queries:
+        solutions = store.query(query, default_graph=ox.NamedNode(graph))
+        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        answers.append([[encode(row[name]) for name in names] for row in solutions])  # type: ignore[union-attr]
+    return answers
+
+
+def report(payload: dict) -> None:
+    print(json.dumps(payload), flush=True)
+
+
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides what Ctrl-C means
     die_with_parent()
-    target, count_graph, *pairs = argv
+    target, count_graph, *rest = argv
+    queries: list[str] | None = None
+    if rest[:1] == ["--checks"]:
+        with open(rest[1], encoding="utf-8") as handle:
+            queries = json.load(handle)
+        rest = rest[2:]
     try:
+        start = time.perf_counter()
         store = ox.Store(target)
-        for path, graph in zip(pairs[::2], pairs[1::2], strict=True):
+        for path, graph in zip(rest[::2], rest[1::2], strict=True):
             store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
         store.flush()
-        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-        result = store.query(count, default_graph=ox.NamedNode(count_graph))
-        print(next(iter(result))["n"].value)  # type: ignore[index,call-overload]
+        result = store.query(COUNT, default_graph=ox.NamedNode(count_graph))
+        triples = int(next(iter(result))["n"].value)  # type: ignore[index,call-overload]
+        report({"loaded": triples, "seconds": time.perf_counter() - start})
+        if queries is not None:
+            start = time.perf_counter()
+            report({"rows": run_checks(store, count_graph, queries), "seconds": time.perf_counter() - start})
     except (OSError, SyntaxError, ValueError) as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -11,9 +11,13 @@ directory beside it and swaps it in (see `staging`).
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -57,30 +61,80 @@ def is_oxigraph_store(path: Path) -> bool:
     return (path / "CURRENT").is_file()
 
 
-def load_in_child(target: Path, files: list[tuple[Path, URIRef]]) -> int:
+def decode(encoded: Sequence[str | None] | None) -> Term | None:
+    """A term as `oxigraph_loader.encode` sent it."""
+    if encoded is None:
+        return None
+    kind, value, datatype, language = encoded
+    return Term.literal(value, datatype, language) if kind == "literal" else Term(kind, value)  # type: ignore[arg-type]
+
+
+@dataclass
+class StagedCheck:
+    """SELECT queries answered on a freshly loaded directory before anyone reads it.
+
+    `judge` gets each query's rows and raises to refuse the load (the directory is then
+    removed and the live store kept); `on_loaded` is told when the load is done and the
+    queries start. `seconds` records how long each part took."""
+
+    queries: list[str]
+    judge: Callable[[list[list[list[Term | None]]]], None]
+    on_loaded: Callable[[], None] = lambda: None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def load_in_child(target: Path, files: list[tuple[Path, URIRef]], check: StagedCheck | None = None) -> int:
     """Bulk-load in a child process (see `oxigraph_loader`); return the asserted triple count.
 
     Waiting on a child is interruptible, so Ctrl-C stops the build at once; the child
     is then killed. A child and not a fork: RocksDB's threads do not survive a fork."""
-    args = [str(target), str(ASSERTED_GRAPH)] + [str(part) for pair in files for part in pair]
-    loader = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("oxigraph_loader.py")), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        out, err = loader.communicate()
-    finally:
-        if loader.poll() is None:
-            loader.kill()
-            loader.wait()
-    if loader.returncode != 0:
-        detail = err.strip() or f"the loader stopped with exit status {loader.returncode}"
-        raise StoreError(
-            f"cannot load the Oxigraph store at {target}: {detail} — the previous store was kept"
+    args = [str(target), str(ASSERTED_GRAPH)]
+    with contextlib.ExitStack() as stack:
+        err = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8"))
+        if check is not None:
+            queries = stack.enter_context(tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8"))
+            json.dump(check.queries, queries)
+            queries.flush()
+            args += ["--checks", queries.name]
+        args += [str(part) for pair in files for part in pair]
+        loader = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("oxigraph_loader.py")), *args],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
         )
-    return int(out.split()[-1])
+        messages = []
+        start = time.perf_counter()
+        try:
+            assert loader.stdout is not None
+            for line in loader.stdout:  # one JSON object a line, as each part finishes
+                messages.append(json.loads(line))
+                if "loaded" in messages[-1] and check is not None:
+                    check.seconds["load"] = time.perf_counter() - start
+                    check.on_loaded()
+            loader.wait()
+        finally:
+            if loader.poll() is None:
+                loader.kill()
+                loader.wait()
+        if loader.returncode != 0:
+            err.seek(0)
+            detail = err.read().strip() or f"the loader stopped with exit status {loader.returncode}"
+            raise StoreError(
+                f"cannot load the Oxigraph store at {target}: {detail} — the previous store was kept"
+            )
+    if check is not None:
+        check.seconds["checks"] = time.perf_counter() - start - check.seconds["load"]
+        rows = next(m["rows"] for m in messages if "rows" in m)
+        check.judge([[[decode(term) for term in row] for row in answer] for answer in rows])
+    return next(int(m["loaded"]) for m in messages if "loaded" in m)
+
+
+def check_in_scratch(parent: Path, files: list[tuple[Path, URIRef]], check: StagedCheck) -> None:
+    """Run `check` on a directory loaded only for it and removed after: for a build whose
+    store is not an Oxigraph directory (`memory:`, `sparql:`, `--no-store`)."""
+    with tempfile.TemporaryDirectory(dir=parent, prefix=".shapes-") as scratch:
+        load_in_child(Path(scratch), files, check)
 
 
 class OxigraphStore(Store):
@@ -139,16 +193,23 @@ class OxigraphStore(Store):
             raise StoreError(f"no Oxigraph store at {self.path} — run `partnergraph build` to make one")
         return self._store
 
-    def load_build(self, asserted: Path, inferred: Path | None, build_id: str | None = None) -> None:
+    def load_build(
+        self,
+        asserted: Path,
+        inferred: Path | None,
+        build_id: str | None = None,
+        check: StagedCheck | None = None,
+    ) -> None:
         """Load a fresh directory beside the live store and swap it in (see `staging`).
 
         Until the swap the old store answers as before; after it, the new one does.
-        Whatever a fault leaves half-done is removed here or by the next writer."""
+        Whatever a fault leaves half-done is removed here or by the next writer. A
+        `check` that refuses the loaded directory leaves the live store as it was."""
         self._lock()
         files = [(asserted, ASSERTED_GRAPH)]
         if inferred is not None and inferred.is_file():
             files.append((inferred, INFERRED_GRAPH))
-        self._swap_in_loaded(files, build_id)
+        self._swap_in_loaded(files, build_id, check)
 
     def replace_graph(self, graph: URIRef, turtle: Path) -> None:
         """Staged like `load_build` (`reason` replacing the inferences must not leave them
@@ -166,14 +227,16 @@ class OxigraphStore(Store):
             files.append((turtle, graph))
             self._swap_in_loaded(files, (read_marker(self.path) or {}).get("id"))
 
-    def _swap_in_loaded(self, files: list[tuple[Path, URIRef]], build_id: str | None) -> None:
+    def _swap_in_loaded(
+        self, files: list[tuple[Path, URIRef]], build_id: str | None, check: StagedCheck | None = None
+    ) -> None:
         directory_id = new_build_id()  # unique even when the same build is loaded again (`push`)
         build_id = build_id or directory_id
         target = staged_dir(self.path, directory_id)
         target.mkdir(parents=True)
         write_json_atomically(target / MARKER, {"id": build_id, "state": "loading"})
         try:
-            triples = load_in_child(target, files)
+            triples = load_in_child(target, files, check)
             write_json_atomically(target / MARKER, {"id": build_id, "state": "complete", "triples": triples})
         except BaseException:
             retire(target, self.path)
