@@ -9,28 +9,52 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import networkx as nx
+from rdflib import URIRef
 
+from . import graph_budget
 from .evidence import KIND_NAMES
+from .graph_budget import Candidate, Trimmed, choose
 from .matrix import CONCEPT_CLASSES
 from .names import WorkName, work_names
+from .namespaces import sparql_prologue
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
+from .stores.base import Term
 
-PHYSICS_LIMIT = 1500
-SPRING_LIMIT = 2500
+# networkx's spring layout switches to a sparse solver at 500 nodes that took 76 s for the
+# 2,255 nodes of a 10,000-claim corpus; vis-network's physics must settle before it draws.
+PHYSICS_LIMIT = 500
+SPRING_LIMIT = 500
 
 
-def build_graph(store: Store, project: Project) -> nx.Graph:
+def build_graph(
+    store: Store, project: Project, budget: int | None = None, focus: str | None = None
+) -> nx.Graph:
     """Nodes `concept:slug`, `work:key`, `document:key`; concept–work edges carry their
     claims, work–document edges say where a work was read. Works and documents are
-    labelled by their short citation ('Wallace, 2010'), as a reader cites them."""
-    names = work_names(store)
+    labelled by their short citation ('Wallace, 2010'), as a reader cites them.
+
+    Above `budget` nodes (by default graph_budget.NODE_BUDGET) only the part a browser can
+    draw is read, always holding `focus` and its neighbours; `graph.graph["trimmed"]` then
+    says what was left out."""
+    budget = graph_budget.NODE_BUDGET if budget is None else budget
+    evidence = NodeEvidence.read(store)
+    if len(evidence.candidates) > budget:
+        return trimmed_graph(store, evidence, budget, focus)
+    rows = run_query(store, find_query("evidence-map", project)).dicts()
+    return assemble(rows, work_names(store))
+
+
+def assemble(rows: Iterable[dict[str, Term | None]], names: dict[str, WorkName]) -> nx.Graph:
+    """The graph from evidence-map rows (one a claim and asserting work), in their order."""
     graph = nx.Graph()
     claims_per_edge: dict[tuple[str, str], dict[str, dict[str, str]]] = defaultdict(dict)
-    for row in run_query(store, find_query("evidence-map", project)).dicts():
+    for row in rows:
         cls = str(row["class"]).rsplit("#", 1)[-1]
         if cls not in CONCEPT_CLASSES:
             continue
@@ -73,6 +97,127 @@ def build_graph(store: Store, project: Project) -> nx.Graph:
                 for c in graph.edges[node, other].get("claims", [])
             }
         )
+    return graph
+
+
+CONCEPT_EVIDENCE = """
+SELECT ?concept ?class ?label ?category (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
+  VALUES ?class { CLASSES }
+  ?claim pg:about ?concept . ?concept a ?class ; skos:prefLabel ?label .
+  OPTIONAL { ?concept skos:broader ?parent . ?parent a pg:Category ; skos:prefLabel ?category }
+} GROUP BY ?concept ?class ?label ?category
+"""
+WORK_EVIDENCE = """
+SELECT ?work ?key (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
+  VALUES ?class { CLASSES }
+  ?claim pg:assertedBy ?work ; pg:about/a ?class . ?work pg:citeKey ?key
+} GROUP BY ?work ?key
+"""
+CONCEPT_EVIDENCE, WORK_EVIDENCE = (
+    query.replace("CLASSES", " ".join(f"pg:{cls}" for cls in CONCEPT_CLASSES))
+    for query in (CONCEPT_EVIDENCE, WORK_EVIDENCE)
+)
+DOCUMENTS = (
+    "SELECT DISTINCT ?document ?key WHERE { ?claim pg:reportedIn ?document . ?document pg:citeKey ?key }"
+)
+NEIGHBOURS = """
+SELECT DISTINCT ?node WHERE {
+  { ?claim pg:about ?focus ; pg:assertedBy ?node } UNION { ?claim pg:assertedBy ?focus ; pg:about ?node }
+  UNION { ?claim pg:assertedBy ?focus ; pg:reportedIn ?node }
+  UNION { ?claim pg:reportedIn ?focus ; pg:assertedBy ?node }
+}
+"""
+CLAIMS_OF_WORKS = """
+SELECT ?concept ?citeKey ?reviewedIn ?kind ?claim ?polarity ?quote WHERE {
+  VALUES ?work { WORKS }
+  ?claim pg:assertedBy ?work ; pg:about ?concept ; pg:polarity ?polarity ; pg:quote ?quote ;
+         pg:reportedIn/pg:citeKey ?reviewedIn .
+  ?work pg:citeKey ?citeKey .
+  OPTIONAL { ?claim pg:evidenceKind ?kind }
+}
+"""
+
+
+@dataclass
+class NodeEvidence:
+    """Every node the whole graph would have, with its number of claims, read by counting
+    in the store (GROUP BY) rather than by fetching the claims themselves."""
+
+    candidates: dict[str, Candidate]
+    concepts: dict[str, dict[str, Term | None]]  # concept IRI -> label, class, category
+    names: dict[str, WorkName]
+
+    @classmethod
+    def read(cls, store: Store) -> NodeEvidence:
+        prologue = sparql_prologue()
+        names = work_names(store)
+        candidates: dict[str, Candidate] = {}
+        concepts: dict[str, dict[str, Term | None]] = {}
+        for row in store.select(prologue + CONCEPT_EVIDENCE).dicts():
+            iri = str(row["concept"])
+            if iri in concepts:
+                continue
+            concepts[iri] = row
+            node = "concept:" + iri.rsplit("/", 1)[-1]
+            candidates[node] = Candidate(node, "concept", int(str(row["claims"])), str(row["label"]), iri)
+        asserted = {
+            str(r["key"]): (str(r["work"]), int(str(r["claims"])))
+            for r in store.select(prologue + WORK_EVIDENCE).dicts()
+        }
+        documents = {str(r["key"]): str(r["document"]) for r in store.select(prologue + DOCUMENTS).dicts()}
+        for key, (iri, claims) in asserted.items():
+            if key not in documents:
+                candidates[f"work:{key}"] = Candidate(f"work:{key}", "work", claims, _label(names, key), iri)
+        for key, iri in documents.items():
+            claims = asserted.get(key, ("", 0))[1]
+            node = f"document:{key}"
+            candidates[node] = Candidate(node, "document", claims, _label(names, key), iri)
+        return cls(candidates, concepts, names)
+
+    def neighbours(self, store: Store, focus: Candidate) -> list[Candidate]:
+        by_iri = {c.iri: c for c in self.candidates.values()}
+        rows = store.select(sparql_prologue() + NEIGHBOURS, {"focus": URIRef(focus.iri)})
+        return [by_iri[str(iri)] for iri in rows.column("node") if str(iri) in by_iri]
+
+
+def _label(names: dict[str, WorkName], key: str) -> str:
+    return names[key].citation if key in names else key
+
+
+def trimmed_graph(store: Store, evidence: NodeEvidence, budget: int, focus: str | None) -> nx.Graph:
+    """The most-evidenced part of the graph (graph_budget.choose), with the claims on the
+    links among its nodes; each node keeps its whole graph's count of claims."""
+    candidates = evidence.candidates
+    centre = candidates.get(focus) if focus else None
+    neighbours = evidence.neighbours(store, centre) if centre else []
+    kept = choose(list(candidates.values()), budget, centre, neighbours)
+    asserting = " ".join(f"<{candidates[n].iri}>" for n in sorted(kept) if not n.startswith("concept:"))
+    rows = []
+    for row in store.select(sparql_prologue() + CLAIMS_OF_WORKS.replace("WORKS", asserting)).dicts():
+        concept = evidence.concepts.get(str(row["concept"]))
+        if concept is None or "concept:" + str(row["concept"]).rsplit("/", 1)[-1] not in kept:
+            continue
+        if f"document:{row['reviewedIn']}" not in kept:
+            continue
+        rows.append(
+            {**row, "label": concept["label"], "class": concept["class"], "category": concept["category"]}
+        )
+    rows.sort(
+        key=lambda r: (
+            str(r["label"]).lower(),
+            str(r["label"]),
+            str(r["concept"]),
+            str(r["claim"]),
+            str(r["citeKey"]),
+        )
+    )
+    graph = assemble(rows, evidence.names)
+    for node, data in graph.nodes(data=True):
+        data["claims"] = candidates[node].claims if node in candidates else data["claims"]
+    total = Counter(c.kind for c in candidates.values())
+    shown = Counter(data["kind"] for _, data in graph.nodes(data=True))
+    label = graph.nodes[focus]["label"] if focus in graph else None
+    graph.graph["trimmed"] = Trimmed(dict(total), dict(shown), budget, label)
     return graph
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import networkx as nx
 from rdflib import URIRef
 
 from .bibexport import EXPORTERS
@@ -155,9 +156,21 @@ class Explorer:
         return page("partnergraph — the evidence at a glance", "".join(parts))
 
     def graph_page(self, query: dict[str, list[str]]) -> Response:
-        data = network_data(self.graph())
-        data["served"] = True
+        """Above the node budget the whole graph is only its most-evidenced part, so a focus
+        is drawn from a graph read around it; that page is kept, weighed by its bytes."""
         focus = query.get("focus", [None])[0]
+        whole = self.graph()
+        if focus and "trimmed" in whole.graph:
+
+            def around() -> Response:
+                return self._graph_response(build_graph(self.store, self.project, focus=focus), focus)
+
+            return self._cache.get(("graph-page", focus), around)
+        return self._graph_response(whole, focus)
+
+    def _graph_response(self, graph: nx.Graph, focus: str | None) -> Response:
+        data = network_data(graph)
+        data["served"] = True
         if focus:
             if focus not in data["details"]:
                 return error(HTTPStatus.NOT_FOUND, f"no node {focus}")

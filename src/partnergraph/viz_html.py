@@ -88,7 +88,9 @@ def network_data(
         node: {k: v for k, v in data.items() if k in DETAIL_FIELDS} for node, data in graph.nodes(data=True)
     }
     document_names = {d["key"]: d["label"] for d in details.values() if d["kind"] == "document"}
+    trimmed = graph.graph.get("trimmed")
     return {
+        **({"trimmed": trimmed.sentence()} if trimmed else {}),
         "nodes": nodes,
         "edges": edges,
         "details": details,
@@ -104,10 +106,16 @@ def network_data(
 def render_page(data: dict[str, object], title: str = "partnergraph — evidence graph", nav: str = "") -> str:
     """`nav` is the explorer's navigation bar; the standalone file has none to link to."""
     script, style = vis_assets()
+    body = PAGE_BODY
+    if "trimmed" in data:  # said in the page itself, above the counts, not only in a log
+        body = body.replace(
+            '<div id="status">',
+            f'<p id="trimmed" class="meta">{html.escape(str(data["trimmed"]))}</p>\n  <div id="status">',
+        )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{style}</style><style>{PAGE_STYLE}{CLOSE_STYLE}</style>"
-        f"<script>{script}</script></head><body>{nav}{PAGE_BODY}"
+        f"<script>{script}</script></head><body>{nav}{body}"
         + json_script(data, "graph-data")
         + f"<script>{PAGE_SCRIPT}</script></body></html>\n"
     )
