@@ -10,6 +10,11 @@ precomputed, physics off above the threshold) is set against the same page with
 vis-network's physics switched on, which is what precomputing saves. Run:
 
     python benchmarks/bench_browser.py [--nodes 10000] [--physics-seconds 120]
+
+With `--project DIR --budgets 250,500,1000,2000` it instead opens, for each node budget,
+the graph view `partnergraph viz` writes for that built project at that budget (graph_budget.py):
+seconds to read the part, to lay it out and write the page, and to the first drawing,
+which is how NODE_BUDGET was chosen.
 """
 
 from __future__ import annotations
@@ -114,13 +119,57 @@ def open_in_chromium(
     return figures
 
 
+def first_drawing(browser, page_file: Path, timeout_s: float = 120) -> float | None:
+    """Seconds from opening the file to vis-network's first drawing, None past the limit."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    start = time.perf_counter()
+    page.goto(page_file.as_uri(), wait_until="commit")
+    try:
+        page.wait_for_selector("body[data-ready=true]", timeout=timeout_s * 1000, state="attached")
+        return time.perf_counter() - start
+    except Exception:  # Playwright's TimeoutError
+        return None
+    finally:
+        page.close()
+
+
+def bench_budgets(root: Path, budgets: list[int], repeat: int) -> None:
+    """One line a budget: nodes and links drawn, read, page, first drawing (best of `repeat`)."""
+    from playwright.sync_api import sync_playwright
+
+    project = Project.locate(root)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for budget in budgets:
+            with open_store(project.default_store, project) as store:
+                read_s, graph = timed(lambda s=store, b=budget: build_graph(s, project, budget=b))
+            page_s, text = timed(lambda g=graph: render_page(network_data(g)))
+            page_file = Path(tmp) / f"graph-{budget}.html"
+            page_file.write_text(text, encoding="utf-8")
+            drawn = [first_drawing(browser, page_file) for _ in range(repeat)]
+            best = min((d for d in drawn if d is not None), default=None)
+            print(
+                f"budget {budget:>6,}: {graph.number_of_nodes():>6,} nodes, "
+                f"{graph.number_of_edges():>7,} links, "
+                f"{page_file.stat().st_size / 1e6:5.1f} MB; read {read_s:5.2f} s, page {page_s:5.2f} s, "
+                f"first drawing {'-' if best is None else f'{best:.2f} s'}"
+            )
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--project", type=Path, help="a built project: measure --budgets on it")
+    parser.add_argument("--budgets", default="250,500,1000,2000,4000")
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--nodes", type=int, default=10_000)
     parser.add_argument(
         "--physics-seconds", type=float, default=120, help="give up on the physics page after"
     )
     args = parser.parse_args()
+    if args.project:
+        bench_budgets(args.project, [int(b) for b in args.budgets.split(",")], args.repeat)
+        return
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, steps(5, "browser benchmark") as step:

@@ -100,26 +100,34 @@ def assemble(rows: Iterable[dict[str, Term | None]], names: dict[str, WorkName])
     return graph
 
 
+# Counted in sub-selects on one pattern each, then joined to the few rows they give: the
+# same counts with the joins inside the GROUP BY took 7 s instead of 0.3 s at 100,000 claims.
 CONCEPT_EVIDENCE = """
-SELECT ?concept ?class ?label ?category (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
-  VALUES ?class { CLASSES }
-  ?claim pg:about ?concept . ?concept a ?class ; skos:prefLabel ?label .
-  OPTIONAL { ?concept skos:broader ?parent . ?parent a pg:Category ; skos:prefLabel ?category }
-} GROUP BY ?concept ?class ?label ?category
-"""
+SELECT ?concept ?claims ?class ?label ?category WHERE {
+  { SELECT ?concept (COUNT(?claim) AS ?claims) WHERE { ?claim pg:about ?concept } GROUP BY ?concept }
+  OPTIONAL {
+    VALUES ?class { CLASSES }
+    ?concept a ?class ; skos:prefLabel ?label .
+    OPTIONAL { ?concept skos:broader ?parent . ?parent a pg:Category ; skos:prefLabel ?category }
+  }
+}
+""".replace("CLASSES", " ".join(f"pg:{cls}" for cls in CONCEPT_CLASSES))
 WORK_EVIDENCE = """
-SELECT ?work ?key (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
-  VALUES ?class { CLASSES }
-  ?claim pg:assertedBy ?work ; pg:about/a ?class . ?work pg:citeKey ?key
-} GROUP BY ?work ?key
+SELECT ?work ?key ?claims WHERE {
+  { SELECT ?work (COUNT(?claim) AS ?claims) WHERE { ?claim pg:assertedBy ?work } GROUP BY ?work }
+  ?work pg:citeKey ?key
+}
 """
-CONCEPT_EVIDENCE, WORK_EVIDENCE = (
-    query.replace("CLASSES", " ".join(f"pg:{cls}" for cls in CONCEPT_CLASSES))
-    for query in (CONCEPT_EVIDENCE, WORK_EVIDENCE)
-)
-DOCUMENTS = (
-    "SELECT DISTINCT ?document ?key WHERE { ?claim pg:reportedIn ?document . ?document pg:citeKey ?key }"
-)
+OFF_SCHEME = """
+SELECT ?work (COUNT(?claim) AS ?claims) WHERE {
+  VALUES ?concept { CONCEPTS } ?claim pg:about ?concept ; pg:assertedBy ?work
+} GROUP BY ?work
+"""
+DOCUMENTS = """
+SELECT ?document ?key WHERE {
+  { SELECT DISTINCT ?document WHERE { ?claim pg:reportedIn ?document } } ?document pg:citeKey ?key
+}
+"""
 NEIGHBOURS = """
 SELECT DISTINCT ?node WHERE {
   { ?claim pg:about ?focus ; pg:assertedBy ?node } UNION { ?claim pg:assertedBy ?focus ; pg:about ?node }
@@ -149,24 +157,32 @@ class NodeEvidence:
 
     @classmethod
     def read(cls, store: Store) -> NodeEvidence:
+        """A claim about a concept of no drawn class (a category, say) is on no link: it
+        counts for no node, as in the whole graph."""
         prologue = sparql_prologue()
         names = work_names(store)
         candidates: dict[str, Candidate] = {}
         concepts: dict[str, dict[str, Term | None]] = {}
+        off_scheme = []
         for row in store.select(prologue + CONCEPT_EVIDENCE).dicts():
             iri = str(row["concept"])
-            if iri in concepts:
-                continue
-            concepts[iri] = row
-            node = "concept:" + iri.rsplit("/", 1)[-1]
-            candidates[node] = Candidate(node, "concept", int(str(row["claims"])), str(row["label"]), iri)
+            if row["class"] is None:
+                off_scheme.append(f"<{iri}>")
+            elif iri not in concepts:
+                concepts[iri] = row
+                node = "concept:" + iri.rsplit("/", 1)[-1]
+                candidates[node] = Candidate(node, "concept", int(str(row["claims"])), str(row["label"]), iri)
+        uncounted: Counter[str] = Counter()
+        if off_scheme:
+            rows = store.select(prologue + OFF_SCHEME.replace("CONCEPTS", " ".join(off_scheme))).dicts()
+            uncounted.update({str(r["work"]): int(str(r["claims"])) for r in rows})
         asserted = {
-            str(r["key"]): (str(r["work"]), int(str(r["claims"])))
+            str(r["key"]): (str(r["work"]), int(str(r["claims"])) - uncounted[str(r["work"])])
             for r in store.select(prologue + WORK_EVIDENCE).dicts()
         }
         documents = {str(r["key"]): str(r["document"]) for r in store.select(prologue + DOCUMENTS).dicts()}
         for key, (iri, claims) in asserted.items():
-            if key not in documents:
+            if key not in documents and claims:
                 candidates[f"work:{key}"] = Candidate(f"work:{key}", "work", claims, _label(names, key), iri)
         for key, iri in documents.items():
             claims = asserted.get(key, ("", 0))[1]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .names import plural
 
-NODE_BUDGET = 1000
+NODE_BUDGET = 2000
 DOCUMENT_SHARE = 0.1  # reviewed documents first, but never more than a tenth of the budget
 CONCEPT_SHARE = 0.6  # of what is left, when works would otherwise crowd concepts out
 KINDS = ("document", "concept", "work")
