@@ -87,6 +87,7 @@ def test_viz_and_the_served_view_keep_to_the_budget(
     out = tmp_path / "graph.html"
     result = CliRunner().invoke(main, ["--project", str(seed_corpus.root), "viz", "--out", str(out)])
     assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith("Showing ")  # the terminal is told too
     visit.open_graph(out.as_uri())
     status = visit.page.inner_text("#status")
     shown = int(status.split(" of ")[0])
@@ -104,3 +105,34 @@ def test_viz_and_the_served_view_keep_to_the_budget(
     finally:
         next(server, None)
     assert visit.external_requests() == [] and visit.errors == []
+
+
+def test_its_steps_are_named_for_a_progress_bar(seed_corpus: Project) -> None:
+    seen: list[str] = []
+    with open_store(seed_corpus.default_store) as store:
+        build_graph(store, seed_corpus, budget=BUDGET, on_step=seen.append)
+    assert seen == ["count each node's claims", "read the claims"]
+
+
+def test_above_the_spring_limit_works_sit_by_their_concepts(
+    graphs: tuple[nx.Graph, nx.Graph], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ring layout for large graphs: a work's links to its concepts stay short."""
+    import math
+
+    from partnergraph import evidence_graph
+
+    whole, _ = graphs
+    monkeypatch.setattr(evidence_graph, "SPRING_LIMIT", 0)
+    positions = evidence_graph.layout(whole)
+    angle = {n: math.atan2(y, x) for n, (x, y) in positions.items()}
+
+    def apart(a: str, b: str) -> float:
+        d = abs(angle[a] - angle[b]) % (2 * math.pi)
+        return min(d, 2 * math.pi - d)
+
+    concepts = by_kind(whole, "concept")
+    linked = {w: set(whole.neighbors(w)) & concepts for w in by_kind(whole, "work")}
+    single = [(w, *cs) for w, cs in linked.items() if len(cs) == 1]
+    assert len(single) > 50
+    assert sum(apart(w, c) for w, c in single) / len(single) < math.pi / 8  # at random: π/2

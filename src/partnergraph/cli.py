@@ -390,10 +390,13 @@ def viz(obj: Context, fmt: str, out: Path) -> None:
     from .evidence_graph import build_graph
     from .viz_html import network_data, render_page
 
-    with obj.open_store() as store:
-        graph = build_graph(store, obj.project)
-    write_atomically(out, render_page(network_data(graph)).encode("utf-8"))
+    with obj.open_store() as store, steps(3, "drawing the graph") as step:
+        graph = build_graph(store, obj.project, on_step=step)
+        step("lay out and write the page")
+        write_atomically(out, render_page(network_data(graph)).encode("utf-8"))
     click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links: {out}")
+    if "trimmed" in graph.graph:
+        click.echo(graph.graph["trimmed"].sentence())
 
 
 @main.command()

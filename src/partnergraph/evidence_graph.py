@@ -21,6 +21,7 @@ from .graph_budget import Candidate, Trimmed, choose
 from .matrix import CONCEPT_CLASSES
 from .names import WorkName, work_names
 from .namespaces import sparql_prologue
+from .progress import Step
 from .project import Project
 from .queries import find_query, run_query
 from .stores import Store
@@ -33,7 +34,11 @@ SPRING_LIMIT = 500
 
 
 def build_graph(
-    store: Store, project: Project, budget: int | None = None, focus: str | None = None
+    store: Store,
+    project: Project,
+    budget: int | None = None,
+    focus: str | None = None,
+    on_step: Step | None = None,
 ) -> nx.Graph:
     """Nodes `concept:slug`, `work:key`, `document:key`; concept–work edges carry their
     claims, work–document edges say where a work was read. Works and documents are
@@ -42,8 +47,11 @@ def build_graph(
     Above `budget` nodes (by default graph_budget.NODE_BUDGET) only the part a browser can
     draw is read, always holding `focus` and its neighbours; `graph.graph["trimmed"]` then
     says what was left out."""
+    step = on_step or (lambda _name: None)
     budget = graph_budget.NODE_BUDGET if budget is None else budget
+    step("count each node's claims")
     evidence = NodeEvidence.read(store)
+    step("read the claims")
     if len(evidence.candidates) > budget:
         return trimmed_graph(store, evidence, budget, focus)
     rows = run_query(store, find_query("evidence-map", project)).dicts()
@@ -246,7 +254,9 @@ def _add_work_node(graph: nx.Graph, node: str, kind: str, key: str, name: WorkNa
 
 def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     """Force-directed for graphs a browser can settle; rings by node kind above that,
-    which is linear in the number of nodes and still shows clusters by category."""
+    which is linear in the number of links and still shows clusters: concepts go round
+    by category, and each work or document sits on its ring where its concepts are (the
+    mean of their angles), so its links stay short instead of crossing the disc."""
     if graph.number_of_nodes() <= SPRING_LIMIT:
         positions = nx.spring_layout(graph, seed=7, iterations=60, k=2 / math.sqrt(max(len(graph), 1)))
         scale = 200 * math.sqrt(max(len(graph), 1))
@@ -255,12 +265,29 @@ def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for node, data in graph.nodes(data=True):
         groups[data["kind"]].append(node)
+    concepts = sorted(
+        groups["concept"], key=lambda n: (graph.nodes[n].get("category", ""), graph.nodes[n]["label"])
+    )
+    angles = {node: 2 * math.pi * i / len(concepts) for i, node in enumerate(concepts)}
     radius = 40 * math.sqrt(len(graph))
     positions = {}
-    for kind, nodes in groups.items():
-        nodes.sort(key=lambda n: (graph.nodes[n].get("category", ""), graph.nodes[n]["label"]))
+    for kind in ("concept", "document", "work"):
+        nodes = (
+            concepts
+            if kind == "concept"
+            else sorted(
+                groups[kind], key=lambda n: (_mean_angle(graph, n, angles), graph.nodes[n]["label"], n)
+            )
+        )
         for i, node in enumerate(nodes):
             angle = 2 * math.pi * i / len(nodes)
             r = radius * rings[kind] * (1 + 0.08 * (i % 5))
             positions[node] = (r * math.cos(angle), r * math.sin(angle))
     return positions
+
+
+def _mean_angle(graph: nx.Graph, node: str, angles: dict[str, float]) -> float:
+    """The circular mean of the angles of a node's concepts, in [0, 2π); 0 for none."""
+    x = sum(math.cos(angles[n]) for n in graph.neighbors(node) if n in angles)
+    y = sum(math.sin(angles[n]) for n in graph.neighbors(node) if n in angles)
+    return math.atan2(y, x) % (2 * math.pi) if x or y else 0.0
