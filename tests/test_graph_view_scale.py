@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from browser import serve
+from browser import get, serve
 from partnergraph import Project, graph_budget, open_store
 from partnergraph.cli import main
 from partnergraph.evidence_graph import build_graph
@@ -102,6 +102,8 @@ def test_viz_and_the_served_view_keep_to_the_budget(
             whole = build_graph(store, seed_corpus, budget=10**6)
         assert set(drawn) == {"concept:trust", *whole.neighbors("concept:trust")}
         assert "around Trust" in visit.page.inner_text("#trimmed")
+        status, _, body = get(f"{base}/graph?focus=concept:no-such-concept")
+        assert status == 404 and "no node concept:no-such-concept" in body
     finally:
         next(server, None)
     assert visit.external_requests() == [] and visit.errors == []

@@ -39,6 +39,7 @@ def build_graph(
     budget: int | None = None,
     focus: str | None = None,
     on_step: Step | None = None,
+    evidence: NodeEvidence | None = None,
 ) -> nx.Graph:
     """Nodes `concept:slug`, `work:key`, `document:key`; concept–work edges carry their
     claims, work–document edges say where a work was read. Works and documents are
@@ -46,11 +47,12 @@ def build_graph(
 
     Above `budget` nodes (by default graph_budget.NODE_BUDGET) only the part a browser can
     draw is read, always holding `focus` and its neighbours; `graph.graph["trimmed"]` then
-    says what was left out."""
+    says what was left out. `evidence` is those counts when the caller keeps them (the
+    explorer, once per build)."""
     step = on_step or (lambda _name: None)
     budget = graph_budget.NODE_BUDGET if budget is None else budget
     step("count each node's claims")
-    evidence = NodeEvidence.read(store)
+    evidence = evidence or NodeEvidence.read(store)
     step("read the claims")
     if len(evidence.candidates) > budget:
         return trimmed_graph(store, evidence, budget, focus)
