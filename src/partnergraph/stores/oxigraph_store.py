@@ -83,11 +83,18 @@ class StagedCheck:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def load_in_child(target: Path, files: list[tuple[Path, URIRef]], check: StagedCheck | None = None) -> int:
+def load_in_child(
+    target: Path,
+    files: list[tuple[Path, URIRef]],
+    check: StagedCheck | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> int:
     """Bulk-load in a child process (see `oxigraph_loader`); return the asserted triple count.
 
     Waiting on a child is interruptible, so Ctrl-C stops the build at once; the child
-    is then killed. A child and not a fork: RocksDB's threads do not survive a fork."""
+    is then killed. A child and not a fork: RocksDB's threads do not survive a fork.
+    `meanwhile` is work of the caller's done while the child loads (the build writes
+    its Turtle file then, on the second core)."""
     args = [str(target), str(ASSERTED_GRAPH)]
     with contextlib.ExitStack() as stack:
         err = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8"))
@@ -106,6 +113,8 @@ def load_in_child(target: Path, files: list[tuple[Path, URIRef]], check: StagedC
         messages = []
         start = time.perf_counter()
         try:
+            if meanwhile is not None:
+                meanwhile()
             assert loader.stdout is not None
             for line in loader.stdout:  # one JSON object a line, as each part finishes
                 messages.append(json.loads(line))
@@ -199,6 +208,7 @@ class OxigraphStore(Store):
         inferred: Path | None,
         build_id: str | None = None,
         check: StagedCheck | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         """Load a fresh directory beside the live store and swap it in (see `staging`).
 
@@ -209,7 +219,7 @@ class OxigraphStore(Store):
         files = [(asserted, ASSERTED_GRAPH)]
         if inferred is not None and inferred.is_file():
             files.append((inferred, INFERRED_GRAPH))
-        self._swap_in_loaded(files, build_id, check)
+        self._swap_in_loaded(files, build_id, check, meanwhile)
 
     def replace_graph(self, graph: URIRef, turtle: Path) -> None:
         """Staged like `load_build` (`reason` replacing the inferences must not leave them
@@ -228,7 +238,11 @@ class OxigraphStore(Store):
             self._swap_in_loaded(files, (read_marker(self.path) or {}).get("id"))
 
     def _swap_in_loaded(
-        self, files: list[tuple[Path, URIRef]], build_id: str | None, check: StagedCheck | None = None
+        self,
+        files: list[tuple[Path, URIRef]],
+        build_id: str | None,
+        check: StagedCheck | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         directory_id = new_build_id()  # unique even when the same build is loaded again (`push`)
         build_id = build_id or directory_id
@@ -236,7 +250,7 @@ class OxigraphStore(Store):
         target.mkdir(parents=True)
         write_json_atomically(target / MARKER, {"id": build_id, "state": "loading"})
         try:
-            triples = load_in_child(target, files, check)
+            triples = load_in_child(target, files, check, meanwhile)
             write_json_atomically(target / MARKER, {"id": build_id, "state": "complete", "triples": triples})
         except BaseException:
             retire(target, self.path)
