@@ -13,6 +13,10 @@ source tree (its `src` folder, e.g. from `git archive OLD src | tar -x -C /tmp/o
 prints the ratio of the p50s, old over new. Run:
 
     python benchmarks/bench_serve.py [--clients 20] [--requests 10] [--before /tmp/old/src]
+                                     [--project DIR]
+
+`--project DIR` serves a project already built (a 100,000-claim synthetic one, say)
+instead of building the seed; its concepts and works are then asked of its store.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from partnergraph import Project, build, load_sources
+from partnergraph import Project, build
 from partnergraph.progress import steps
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,11 +45,29 @@ PAGES = 20
 """Distinct concept and work pages asked for, so that most are not asked for twice in a row."""
 
 
+_NAMED = """
+SELECT DISTINCT ?key WHERE { ?claim pg:%s ?thing .
+  BIND(STRAFTER(STR(?thing), "/%s/") AS ?key) } ORDER BY ?key LIMIT %d"""
+
+
+def named_by_claims(project: Project) -> tuple[list[str], list[str]]:
+    """The first `PAGES` concepts and works that claims name, asked of the built store (a
+    100,000-claim corpus takes minutes to read from its YAML)."""
+    from partnergraph.namespaces import sparql_prologue
+    from partnergraph.stores import open_store
+
+    with open_store(project.default_store, project) as store:
+        concepts = _NAMED % ("about", "concept", PAGES)
+        works = _NAMED % ("assertedBy", "work", PAGES)
+        return [
+            [str(row[0]) for row in store.select(sparql_prologue() + query).rows]
+            for query in (concepts, works)
+        ]  # type: ignore[return-value]
+
+
 def targets(project: Project) -> dict[str, list[str]]:
     """Paths by kind: one SELECT, the first `PAGES` concepts and works that claims name."""
-    claims = [claim for _, claim in load_sources(project).corpus.claims]
-    concepts = sorted({c.concept for c in claims})[:PAGES]
-    works = sorted({key for c in claims for key in c.asserted_by})[:PAGES]
+    concepts, works = named_by_claims(project)
     return {
         "sparql SELECT": ["/sparql?" + urllib.parse.urlencode({"query": SELECT})],
         "concept page": [f"/concept/{urllib.parse.quote(slug)}" for slug in concepts],
@@ -147,7 +169,9 @@ def resident_mb(pid: int) -> float:
 def measure(project: Project, clients: int, requests: int, deadline: float, source: Path | None) -> dict:
     """p50 and p99 by kind of request, for a server from `source` (None: this tree)."""
     port = free_port()
+    launched = time.perf_counter()
     server = start_server(project, port, source)
+    ready = time.perf_counter() - launched
     try:
         memory = [resident_mb(server.pid)]
         started = time.perf_counter()
@@ -160,7 +184,8 @@ def measure(project: Project, clients: int, requests: int, deadline: float, sour
     done = sum(len(t) for t in timings.values())
     print(
         f"\n{source or 'this tree'}: {clients} clients, {done} answered, {sum(failures.values())} failed, "
-        f"{done / wall:.1f} answers/s; server memory {memory[0]:.0f} -> {memory[1]:.0f} MB"
+        f"{done / wall:.1f} answers/s; ready in {ready:.1f} s; "
+        f"server memory {memory[0]:.0f} -> {memory[1]:.0f} MB"
     )
     for failure, count in failures.most_common():
         print(f"  failed {count}×: {failure}")
@@ -179,10 +204,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10, help="per client")
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds; later requests are skipped")
     parser.add_argument("--before", type=Path, help="an older source tree's src folder to compare with")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="a project already built (e.g. a synthetic 100,000-claim one) instead of the seed",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, steps(3 if args.before else 2, "bench serve") as step:
-        step("build the seed corpus")
-        project = seed_project(Path(folder) / "seed")
+        if args.project:
+            step(f"use the build of {args.project}")
+            project = Project.locate(args.project)
+        else:
+            step("build the seed corpus")
+            project = seed_project(Path(folder) / "seed")
         legs = [args.before, None] if args.before else [None]
         results = []
         for source in legs:

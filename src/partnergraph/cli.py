@@ -42,7 +42,10 @@ class Context:
     def open_store(self) -> Store:
         """The store a reading command asks: it must hold a build."""
         require_build(self.project, self.descriptor)
-        return open_store(self.descriptor, self.project)
+        store = open_store(self.descriptor, self.project)
+        if advice := getattr(store, "advice", None):  # a memory: store too large for rdflib
+            click.echo(f"warning: {advice}", err=True)
+        return store
 
     def open_target_store(self) -> Store:
         """The store `push` writes to, made if it does not exist yet."""
@@ -341,10 +344,10 @@ def summary(
 ) -> None:
     """A citation-backed summary of CONCEPTS: Markdown (+ .bib, CSL-JSON), HTML or Word."""
     from .concepts import resolve_class
-    from .summary import build_summary, choose_concepts
+    from .summary import bibliography_works, build_summary, choose_concepts
     from .summary_output import write_summary
 
-    works = load_sources(obj.project).works
+    works = bibliography_works(obj.project)
     with obj.open_store() as store:
         class_name = resolve_class(store, cls).name if cls else None
         chosen = choose_concepts(store, obj.project, concepts, class_name, query)
@@ -369,15 +372,21 @@ def summary(
 @click.option(
     "--count", "measure", type=click.Choice(("claims", "works")), default="claims", show_default=True
 )
+@click.option(
+    "--page", default=1, show_default=True, type=click.IntRange(min=1), help="Columns come 500 to a page."
+)
 @output_options(("csv", "markdown", "html"), "csv")
 @click.pass_obj
 @reports_errors
-def matrix(obj: Context, dimension: str, measure: str, fmt: str, out: Path | None) -> None:
+def matrix(obj: Context, dimension: str, measure: str, page: int, fmt: str, out: Path | None) -> None:
     """The evidence gap map: concepts by category against documents, works or evidence kinds."""
     from .matrix import RENDERERS, build_matrix
 
     with obj.open_store() as store:
-        text = RENDERERS[fmt](build_matrix(store, obj.project, dimension, measure))
+        built = build_matrix(store, obj.project, dimension, measure, page)
+        text = RENDERERS[fmt](built)
+    if built.note():
+        click.echo(f"{built.note()} --page N shows another.", err=True)
     emit(text, out)
 
 

@@ -171,7 +171,8 @@ def collect_evidence(
     A category no claim is about is an error naming its concepts, unless `empty_category_ok`."""
     ref = find_concept(store, concept, empty_category_ok=empty_category_ok)
     rows = run_query(store, find_query("claims-about-concept", project), {"concept": ref.iri}).dicts()
-    names = work_names(store)
+    keys = {str(row[v]) for row in rows for v in ("citeKey", "reviewedIn", "via") if row[v] is not None}
+    names = work_names(store, keys)
     claims: dict[str, EvidenceClaim] = {}
     for row in rows:
         claim_iri = str(row["claim"])

@@ -12,12 +12,18 @@ otherwise, loads nothing from the network, and escapes every string from the sou
 Requests under another host name or from another site's page are refused, and bodies,
 idle connections and export styles are bounded (http_guard.py says why). Every page is
 made once per build and kept (build_cache.py); only SPARQL queries run per request.
+The overview and the gap map are made in the background as the server starts, and the
+served gap map holds counts only: a cell's quotes come from /map/cell when it is opened
+(at 100,000 claims, all of them made a page of megabytes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import json
 import re
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -27,7 +33,6 @@ import networkx as nx
 from rdflib import URIRef
 
 from .bibexport import EXPORTERS
-from .build import load_sources
 from .build_cache import BuildCache
 from .concepts import CONCEPT_PREFIX, find_concept
 from .errors import PartnergraphError
@@ -43,7 +48,7 @@ from .http_guard import (
     origin_allowed,
 )
 from .http_response import Response, error
-from .matrix import RENDERERS, build_matrix, group_anchor
+from .matrix import DIMENSIONS, MEASURES, as_html, build_matrix, cell_claims, group_anchor
 from .names import WorkName, plural, reader_names, work_names
 from .namespaces import ID, sparql_prologue
 from .output import compact
@@ -52,10 +57,12 @@ from .project import Project
 from .queries import NamedQuery, find_query, named_queries, run_query
 from .sparql_endpoint import QUERY_SECONDS, RESULT_CAP, SparqlEndpoint
 from .stores import QueryResult, Store, Term
-from .summary import build_summary, choose_concepts
+from .summary import bibliography_works, build_summary, choose_concepts
 from .summary_output import cited_works, markdown_bundle, to_docx, to_html
 from .viz_html import network_data, render_page
 
+JSON_TYPE = "application/json; charset=utf-8"
+WARM_PATHS = ("/", "/map")
 CACHE_BYTES = 64_000_000
 """Pages kept per build, by the size of their bodies (see build_cache.py)."""
 REQUEST_SECONDS = 10.0
@@ -115,7 +122,14 @@ class Explorer:
 
     def works(self) -> list:
         """The bibliography's works, read from the sources once per build."""
-        return self._cache.get("works", lambda: load_sources(self.project).works)
+        return self._cache.get("works", lambda: bibliography_works(self.project))
+
+    def warm(self) -> None:
+        """Make the pages a first visitor opens while the server is already answering: at
+        100,000 claims the overview and the gap map take seconds each, once per build."""
+        for path in WARM_PATHS:
+            with contextlib.suppress(Exception):  # a failing page fails again, and says so, when asked
+                self.route("GET", path, {}, "")
 
     # -- pages -------------------------------------------------------------------------
     def home(self, query: dict[str, list[str]]) -> Response:
@@ -123,7 +137,7 @@ class Explorer:
             target = "/graph?focus=" + urllib.parse.quote(query["focus"][0], safe=":")
             return Response(HTTPStatus.FOUND, b"", "text/plain; charset=utf-8", location=target)
         counts = overview(self.store)
-        names = work_names(self.store)
+        names = work_names(self.store, [c.key for c in counts.documents_read])
         classes = {c.key: c.label for c in counts.classes}
         esc = html.escape
         parts = [
@@ -233,13 +247,14 @@ class Explorer:
         if key not in works:
             return error(HTTPStatus.NOT_FOUND, f"no work with cite key {key}")
         work = works[key]
-        names = work_names(self.store)
-        record = "".join(
-            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in sorted(work.fields.items())
-        )
         rows = run_query(
             self.store, find_query("concepts-backed-by-work", self.project), {"work": key}
         ).dicts()
+        shown = {key} | {str(r[v]) for r in rows for v in ("reviewedIn", "via") if r[v] is not None}
+        names = work_names(self.store, shown)
+        record = "".join(
+            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in sorted(work.fields.items())
+        )
         parts = [
             f"<p class=meta>{esc(_citation(names, key))} · cite key <code>{esc(key)}</code></p>",
             f"<h2>Bibliographic record</h2><table>{record}</table>",
@@ -266,18 +281,36 @@ class Explorer:
         return page(work.get("title") or _citation(names, key), "".join(parts))
 
     def gap_map(self, query: dict[str, list[str]]) -> Response:
+        """Counts only, a page of columns at a time; a cell's quotes come from `map_cell`."""
         by = query.get("by", ["documents"])[0]
         count = query.get("count", ["claims"])[0]
-        if by not in ("documents", "works", "kinds") or count not in ("claims", "works"):
-            return error(HTTPStatus.BAD_REQUEST, "by is documents, works or kinds; count is claims or works")
-        text = RENDERERS["html"](build_matrix(self.store, self.project, by, count))
-        views = " · ".join(
-            f'<a href="/map?by={b}">by {b}</a>' for b in ("documents", "works", "kinds") if b != by
+        number = query.get("page", ["1"])[0]
+        if by not in DIMENSIONS or count not in MEASURES or not number.isdigit():
+            return error(
+                HTTPStatus.BAD_REQUEST,
+                "by is documents, works or kinds; count is claims or works; page a number",
+            )
+        matrix = build_matrix(self.store, self.project, by, count, int(number))
+        text = as_html(matrix, cells_url=f"/map/cell?by={by}&cell=")
+        views = " · ".join(f'<a href="/map?by={b}">by {b}</a>' for b in DIMENSIONS if b != by)
+        pages = " · ".join(
+            f'<a href="/map?by={by}&amp;count={count}&amp;page={n}">page {n}</a>'
+            for n in (matrix.page.number - 1, matrix.page.number + 1)
+            if 1 <= n <= matrix.page.pages
         )
+        more = f" · {pages}" if pages else ""
         return Response(
             HTTPStatus.OK,
-            text.replace("<body>", f"<body>{NAV}<p class=views>Also {views}</p>", 1).encode("utf-8"),
+            text.replace("<body>", f"<body>{NAV}<p class=views>Also {views}{more}</p>", 1).encode("utf-8"),
         )
+
+    def map_cell(self, query: dict[str, list[str]]) -> Response:
+        """The claims behind one cell of the gap map, as JSON, for its panel."""
+        by, cell = query.get("by", ["documents"])[0], query.get("cell", [""])[0]
+        if by not in DIMENSIONS or "|" not in cell:
+            return error(HTTPStatus.BAD_REQUEST, "by is documents, works or kinds; cell is concept|column")
+        claims = [c.__dict__ for c in cell_claims(self.store, self.project, by, cell)]
+        return Response(HTTPStatus.OK, json.dumps(claims, ensure_ascii=False).encode("utf-8"), JSON_TYPE)
 
     def queries_page(self, query: dict[str, list[str]]) -> Response:
         """Each named query with its parameters as form fields, concepts and works offered
@@ -444,6 +477,8 @@ class Explorer:
                 return self.work(urllib.parse.unquote(path.removeprefix("/work/")))
             if path == "/map":
                 return self.gap_map(query)
+            if path == "/map/cell":
+                return self.map_cell(query)
             if path == "/query":
                 return self.queries_page(query)
             if path.startswith("/export/"):
@@ -685,4 +720,5 @@ def make_server(
         bound["explorer"].endpoint.close()  # a busy port must not leave query workers behind
         raise
     server.explorer = bound["explorer"]
+    threading.Thread(target=server.explorer.warm, name="warm pages", daemon=True).start()
     return server

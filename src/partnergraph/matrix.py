@@ -9,23 +9,36 @@ Columns are keyed by cite key (stable, what scripts join on) but a person reads 
 short citation ("Wallace, 2010"): Markdown and HTML headers show the name (HTML keeps
 the key in `data-key` and a tooltip), and CSV headers read "Wallace, 2010 [wallace2010]"
 so that a spreadsheet shows the name and a script still finds the key in the brackets.
+
+The store counts the cells (one GROUP BY), and the quotes behind them are read only for
+the HTML map: at 100,000 claims, pulling every claim into Python took 133 s. Columns come
+in pages of `PAGE_COLUMNS` (a map of 20,000 works is 20 million cells no one can read);
+a paged output says which columns it shows.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rdflib import Literal
+
+from .claim_joins import join, part
+from .errors import QueryError
 from .evidence import KIND_NAMES
 from .html_embed import json_script
-from .names import class_name, work_names
+from .names import class_name, plural, work_names
+from .namespaces import concept_iri, sparql_prologue
 from .output import spreadsheet_csv
 from .panels import CLOSE_BUTTON, CLOSE_STYLE
 from .project import Project
-from .queries import find_query, run_query
+from .queries import find_query
 from .stores import Store
+from .stores.base import _skip_prologue_position
 
 DIMENSIONS = ("documents", "works", "kinds")
 MEASURES = ("claims", "works")
@@ -33,6 +46,8 @@ CONCEPT_CLASSES = (
     "SuccessFactor", "Barrier", "Theory", "PartnershipType", "Benefit", "Driver",
     "SupportNeed", "Principle", "Outcome", "Risk", "Assumption",
 )  # fmt: skip
+PAGE_COLUMNS = 500
+"""Columns per page: the seed corpus's 362 works fit on one, so its map is one page."""
 
 
 @dataclass
@@ -46,43 +61,219 @@ class CellClaim:
     reviewed_in_name: str
 
 
+@dataclass(frozen=True)
+class Page:
+    """Which columns a paged matrix shows: `number` of `pages`, out of `total` columns."""
+
+    number: int
+    pages: int
+    total: int
+    first: int
+    """The position (from 1) of the first column shown."""
+
+    def note(self, dimension: str, shown: int) -> str:
+        if self.pages <= 1:
+            return ""
+        return (
+            f"Columns {self.first:,}–{self.first + shown - 1:,} of {self.total:,} {dimension} "
+            f"(page {self.number} of {self.pages})."
+        )
+
+
 @dataclass
 class Matrix:
     dimension: str
     measure: str
     columns: list[str]
     groups: dict[str, list[tuple[str, str]]]  # group -> [(slug, label)]
-    cells: dict[tuple[str, str], list[CellClaim]] = field(default_factory=dict)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
     column_names: dict[str, str] = field(default_factory=dict)
     """Short citations of work and document columns by cite key; kinds are their own names."""
+    page: Page = field(default_factory=lambda: Page(1, 1, 0, 1))
+    load_cells: Callable[[], dict[tuple[str, str], list[CellClaim]]] | None = None
+    """Reads the claims behind the cells (the HTML map's quotes) when a renderer asks."""
+    _cells: dict[tuple[str, str], list[CellClaim]] | None = None
+
+    @property
+    def cells(self) -> dict[tuple[str, str], list[CellClaim]]:
+        if self._cells is None:
+            self._cells = self.load_cells() if self.load_cells else {}
+        return self._cells
 
     def name(self, column: str) -> str:
         return self.column_names.get(column, column)
 
     def value(self, slug: str, column: str) -> int:
-        claims = self.cells.get((slug, column), [])
-        if self.measure == "works":
-            return len({c.work for c in claims})
-        return len({c.claim for c in claims})
+        return self.counts.get((slug, column), 0)
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [(group, slug, label) for group, members in self.groups.items() for slug, label in members]
 
+    def note(self) -> str:
+        """Which columns a paged matrix shows (empty when it shows them all)."""
+        return self.page.note(self.dimension, len(self.columns))
+
+
+# The claims `evidence-map` reads: the shapes give every claim one concept, polarity, quote
+# and document and at least one work, so these patterns alone find them. claim_joins.py
+# writes each join in the form the store evaluates fast.
+_ABOUT = "?claim pg:about ?concept"
+_WORKS_OF = "?claim pg:assertedBy ?work"
+_KEY = {  # ?key: the document or work (an IRI; its cite key is the column)
+    "documents": "%s ?claim pg:reportedIn ?key",
+    "works": "%s ?claim pg:assertedBy ?key",
+}
+# A kind's column: its local name when it is a known kind, any other (or none) "unstated".
+_KIND = (
+    'BIND(IF(BOUND(?kind) && REPLACE(STR(?kind), "^.*#", "") IN (%s), '
+    'REPLACE(STR(?kind), "^.*#", ""), "unstated") AS ?key)'
+)
+_COLUMN = {
+    "documents": "?key pg:citeKey ?column .",
+    "works": "?key pg:citeKey ?column .",
+    "kinds": "BIND(?key AS ?column)",
+}
+_COLUMN_VARIABLE = {"documents": "reviewedIn", "works": "citeKey"}
+"""The variable of `evidence-map` that holds a document or work column's cite key."""
+_KEPT = "?concept skos:prefLabel ?label ; a ?class . FILTER(?class IN (%s))"
+_CONCEPTS = """
+SELECT ?concept ?label ?class ?category WHERE {
+  { SELECT DISTINCT ?concept WHERE { ?claim pg:about ?concept } }
+  ?concept skos:prefLabel ?label ; a ?class .
+  FILTER(?class IN (%s))
+  OPTIONAL { ?concept skos:broader ?parent . ?parent a pg:Category ; skos:prefLabel ?category }
+}"""
+_COLUMNS = "SELECT DISTINCT ?column WHERE { { SELECT DISTINCT ?key WHERE { %s } } %s }"
+_COUNTS = """
+SELECT ?concept ?column ?n WHERE {
+  { SELECT ?concept ?key (COUNT(DISTINCT ?%s) AS ?n) WHERE { %s } GROUP BY ?concept ?key }
+  %s
+}"""
+
+
+def _classes() -> str:
+    return ", ".join(f"pg:{name}" for name in CONCEPT_CLASSES)
+
+
+def _keyed(store: Store, dimension: str, *patterns: str, restrict: str = "") -> str:
+    """The join of `patterns` with the claims' column keys; `restrict` (VALUES of ?column)
+    keeps one page's columns."""
+    if dimension == "kinds":
+        kind = part(store, "?claim pg:evidenceKind ?kind", optional=True)
+        return f"{join(store, *patterns)} {kind} {_KIND % ', '.join(f'{k!r}' for k in KIND_NAMES)}"
+    key = _KEY[dimension] % (f"{restrict} ?key pg:citeKey ?column ." if restrict else "")
+    return join(store, *patterns, key)
+
+
+def _columns_query(store: Store, dimension: str) -> str:
+    return _COLUMNS % (_keyed(store, dimension, _ABOUT, _KEPT % _classes()), _COLUMN[dimension])
+
+
+def _counts_query(store: Store, dimension: str, measure: str, restrict: str) -> str:
+    if measure == "claims":
+        counted, patterns = "claim", (_ABOUT,)
+    else:
+        counted, patterns = ("key", (_ABOUT,)) if dimension == "works" else ("work", (_ABOUT, _WORKS_OF))
+    return _COUNTS % (counted, _keyed(store, dimension, *patterns, restrict=restrict), _COLUMN[dimension])
+
+
+def _shown(dimension: str, column: str) -> str:
+    """A column as the map heads it: a kind by its name, a work or document by its key."""
+    return KIND_NAMES.get(column, "unstated") if dimension == "kinds" else column
+
+
+def _values(variable: str, keys: list[str]) -> str:
+    return f"VALUES ?{variable} {{ {' '.join(Literal(k).n3() for k in keys)} }}"
+
+
+def _concepts(store: Store) -> dict[str, tuple[str, str]]:
+    """Slug -> (group, label), as the first `evidence-map` row of the concept has them:
+    the smallest label, class and category where a concept has several."""
+    best: dict[str, tuple[str, str, str, bool, str]] = {}
+    for row in store.select(sparql_prologue() + _CONCEPTS % _classes()).dicts():
+        slug = str(row["concept"]).rsplit("/", 1)[-1]
+        label, category = str(row["label"]), row["category"]
+        # SPARQL sorts an unbound category first, as False sorts before True.
+        candidate = (label.lower(), label, str(row["class"]), category is not None, str(category or ""))
+        if slug not in best or candidate < best[slug]:
+            best[slug] = candidate
+    return {
+        slug: (category or class_name(cls.rsplit("#", 1)[-1]), label)
+        for slug, (_, label, cls, _, category) in best.items()
+    }
+
 
 def build_matrix(
-    store: Store, project: Project, dimension: str = "documents", measure: str = "claims"
+    store: Store, project: Project, dimension: str = "documents", measure: str = "claims", page: int = 1
 ) -> Matrix:
-    rows = run_query(store, find_query("evidence-map", project)).dicts()
-    names = {key: work.citation for key, work in work_names(store).items()}
+    """Counts for one page of columns (every column when they fit on one page)."""
+    concepts = _concepts(store)
+    query = _columns_query(store, dimension)
+    found = [_shown(dimension, str(r["column"])) for r in store.select(sparql_prologue() + query).dicts()]
+    names = _names(store, found)
+    ordered = sorted(found, key=lambda c: (names.get(c, c).casefold(), c))
+    pages = max(1, -(-len(ordered) // PAGE_COLUMNS))
+    if not 1 <= page <= pages:
+        raise QueryError(f"page {page} does not exist: the matrix has {plural(pages, 'page')} of columns")
+    columns = ordered[(page - 1) * PAGE_COLUMNS : page * PAGE_COLUMNS]
+    # Only documents and works are ever more than a page (there are seven kinds).
+    restrict = _values("column", columns) if pages > 1 else ""
+    counts: dict[tuple[str, str], int] = {}
+    for row in store.select(sparql_prologue() + _counts_query(store, dimension, measure, restrict)).dicts():
+        slug = str(row["concept"]).rsplit("/", 1)[-1]
+        if slug in concepts:
+            counts[(slug, _shown(dimension, str(row["column"])))] = int(str(row["n"]))
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for slug, (group, label) in sorted(concepts.items(), key=lambda kv: (kv[1][0], kv[1][1].lower())):
+        groups[group].append((slug, label))
+    named = dimension != "kinds"
+    column_names = {c: names[c] for c in columns if named and c in names}
+    matrix = Matrix(
+        dimension, measure, columns, dict(groups), counts, column_names,
+        Page(page, pages, len(ordered), (page - 1) * PAGE_COLUMNS + 1),
+    )  # fmt: skip
+    cells = _values(_COLUMN_VARIABLE[dimension], columns) if pages > 1 else ""
+    matrix.load_cells = lambda: matrix_cells(store, project, dimension, cells)
+    return matrix
+
+
+def cell_claims(store: Store, project: Project, dimension: str, cell: str) -> list[CellClaim]:
+    """The claims behind one cell ('slug|column', as the HTML map keys them): what the
+    served map fetches when a cell is opened."""
+    slug, _, column = cell.partition("|")
+    restrict = f"VALUES ?concept {{ {concept_iri(slug).n3()} }}"
+    if dimension in _COLUMN_VARIABLE:
+        restrict += " " + _values(_COLUMN_VARIABLE[dimension], [column])
+    return matrix_cells(store, project, dimension, restrict).get((slug, column), [])
+
+
+def _names(store: Store, keys: list[str]) -> dict[str, str]:
+    """Short citations of these works (of every work when there are thousands: a VALUES of
+    20,000 keys is slower than reading them all)."""
+    chosen = work_names(store, keys) if len(keys) <= 2 * PAGE_COLUMNS else work_names(store)
+    return {key: work.citation for key, work in chosen.items()}
+
+
+def matrix_cells(
+    store: Store, project: Project, dimension: str, restrict: str = ""
+) -> dict[tuple[str, str], list[CellClaim]]:
+    """The claims behind each cell, in `evidence-map`'s order, one per claim and work:
+    the quotes the HTML map opens to. `restrict` is a VALUES clause that keeps the
+    claims of one page of columns (or of one cell)."""
+    query = find_query("evidence-map", project)
+    text = query.text
+    if restrict:
+        at = _skip_prologue_position(text)
+        text = f"{text[:at]} {restrict} {text[at:]}"
+    rows = store.select(sparql_prologue() + text).dicts()
+    names = _names(store, list({str(row[v]) for row in rows for v in ("citeKey", "reviewedIn")}))
     cells: dict[tuple[str, str], list[CellClaim]] = defaultdict(list)
-    concepts: dict[str, tuple[str, str]] = {}
+    seen: set[tuple[str, str, str, str]] = set()
     for row in rows:
         cls = str(row["class"]).rsplit("#", 1)[-1]
         if cls not in CONCEPT_CLASSES:
             continue
         slug = str(row["concept"]).rsplit("/", 1)[-1]
-        group = str(row["category"]) if row["category"] else class_name(cls)
-        concepts.setdefault(slug, (group, str(row["label"])))
         column = {
             "documents": str(row["reviewedIn"]),
             "works": str(row["citeKey"]),
@@ -99,15 +290,10 @@ def build_matrix(
             names.get(str(row["citeKey"]), str(row["citeKey"])),
             names.get(str(row["reviewedIn"]), str(row["reviewedIn"])),
         )
-        if all(c.claim != claim.claim or c.work != claim.work for c in cells[(slug, column)]):
+        if (slug, column, claim.claim, claim.work) not in seen:
+            seen.add((slug, column, claim.claim, claim.work))
             cells[(slug, column)].append(claim)
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for slug, (group, label) in sorted(concepts.items(), key=lambda kv: (kv[1][0], kv[1][1].lower())):
-        groups[group].append((slug, label))
-    named = dimension != "kinds"
-    columns = sorted({column for _, column in cells}, key=lambda c: (names.get(c, c).casefold(), c))
-    column_names = {c: names[c] for c in columns if named and c in names}
-    return Matrix(dimension, measure, columns, dict(groups), dict(cells), column_names)
+    return dict(cells)
 
 
 def group_anchor(group: str) -> str:
@@ -137,6 +323,8 @@ def as_markdown(matrix: Matrix) -> str:
         "| concept | " + " | ".join(cell(matrix.name(c)) for c in matrix.columns) + " |",
         "|---|" + "---:|" * len(matrix.columns),
     ]
+    if matrix.note():
+        lines[1:1] = ["", matrix.note()]
     for group, members in matrix.groups.items():
         lines.append(f"| **{cell(group)}** |" + " |" * len(matrix.columns))
         for slug, label in members:
@@ -186,11 +374,26 @@ blockquote { margin: 0.5rem 0; } .cite { color: #555; font-size: 0.85rem; }
 """
 
 
-def as_html(matrix: Matrix, title: str = "Evidence gap map") -> str:
+# Served, the map's quotes come from `cells_url` when a cell is opened, not in the page:
+# the panel opens at once, and fills when they arrive (unless another cell was opened).
+_SERVED_SCRIPT = _SCRIPT.replace(
+    "addEventListener('click', () => {\n  const claims = data[td.dataset.cell] || [];",
+    "addEventListener('click', async () => {\n  const cell = td.dataset.cell;",
+).replace(
+    "  body.append(head);\n",
+    "  body.append(head);\n  panel.hidden = false;\n  body.dataset.cell = cell;\n"
+    "  if (!(cell in data)) data[cell] = await (await fetch(CELLS_URL + encodeURIComponent(cell))).json();\n"
+    "  if (body.dataset.cell !== cell) return;\n  const claims = data[cell];\n",
+)
+assert _SERVED_SCRIPT.count("await") == 2, "the gap map's script changed: update _SERVED_SCRIPT"
+
+
+def as_html(matrix: Matrix, title: str = "Evidence gap map", cells_url: str | None = None) -> str:
     """One file, no network: inline style and script; every source string is escaped, and
-    the quotes travel as JSON read with textContent, never as markup."""
+    the quotes travel as JSON read with textContent, never as markup. With `cells_url`
+    (the explorer) the page holds counts only and fetches a cell's quotes when opened."""
     esc = html.escape
-    top = max([matrix.value(s, c) for _, s, _ in matrix.rows() for c in matrix.columns] or [1])
+    top = max(matrix.counts.values(), default=1)
     cells: dict[str, list[dict[str, str]]] = {}
     body = [
         "<table><thead><tr><th></th>"
@@ -211,7 +414,8 @@ def as_html(matrix: Matrix, title: str = "Evidence gap map") -> str:
                     row.append("<td></td>")
                     continue
                 key = f"{slug}|{column}"
-                cells[key] = [c.__dict__ for c in matrix.cells[(slug, column)]]
+                if cells_url is None:
+                    cells[key] = [c.__dict__ for c in matrix.cells[(slug, column)]]
                 shade = 0.15 + 0.85 * value / top
                 colour = "#fff" if shade > 0.5 else "#000"
                 row.append(
@@ -225,11 +429,17 @@ def as_html(matrix: Matrix, title: str = "Evidence gap map") -> str:
         f"<title>{esc(title)}</title><style>{_STYLE}{CLOSE_STYLE}</style></head><body>"
         f"<h1>{esc(title)}</h1><p>Concepts by {esc(matrix.dimension)}; "
         f"each cell counts {esc(matrix.measure)}. Click a cell for its quotes.</p>"
+        + (f'<p class="page">{esc(matrix.note())}</p>' if matrix.note() else "")
         + "\n".join(body)
         + f'<aside id="panel" hidden>{CLOSE_BUTTON}<div id="panel-body"></div></aside>'
         + json_script(cells, "cells")
-        + f"<script>{_SCRIPT}</script></body></html>\n"
+        + (f"<script>{_SCRIPT}</script>" if cells_url is None else _served_script(cells_url))
+        + "</body></html>\n"
     )
+
+
+def _served_script(cells_url: str) -> str:
+    return f"<script>const CELLS_URL = {json.dumps(cells_url)};{_SERVED_SCRIPT}</script>"
 
 
 def _column_header(matrix: Matrix, column: str) -> str:

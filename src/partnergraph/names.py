@@ -9,8 +9,12 @@ way a journal's in-text citation does. One function per rule, used by every read
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rdflib import Literal
+
+from .claim_joins import part
 from .namespaces import sparql_prologue
 from .stores import Store
 
@@ -81,17 +85,25 @@ _WORKS = """
 SELECT ?citeKey (SAMPLE(?a) AS ?authors) (SAMPLE(?y) AS ?year) (SAMPLE(?t) AS ?title)
        (SAMPLE(?r) AS ?reviewed) WHERE {
   ?work a pg:Work ; pg:citeKey ?citeKey .
-  OPTIONAL { ?work pg:authors ?a }
-  OPTIONAL { ?work dcterms:issued ?y }
-  OPTIONAL { ?work dcterms:title ?t }
+  %s
   OPTIONAL { ?work a pg:ReviewedDocument . BIND(true AS ?r) }
 } GROUP BY ?citeKey"""
+_FIELDS = ("?work pg:authors ?a", "?work dcterms:issued ?y", "?work dcterms:title ?t")
+"""Optional, each written as the store evaluates it fast (claim_joins.py): 20,000 works at 100,000 claims."""
 
 
-def work_names(store: Store) -> dict[str, WorkName]:
-    """Every work's short citation by cite key, in one query."""
+def work_names(store: Store, keys: Iterable[str] | None = None) -> dict[str, WorkName]:
+    """Every work's short citation by cite key, in one query; with `keys`, only those
+    works' (one concept's evidence names a few hundred of 20,000 works at 100,000 claims)."""
     names = {}
-    for row in store.select(sparql_prologue() + _WORKS).dicts():
+    query = _WORKS % " ".join(part(store, field, optional=True) for field in _FIELDS)
+    if keys is not None:
+        keys = list(keys)
+        if not keys:  # an empty VALUES block: rdflib fails on it, and nothing would match
+            return {}
+        values = " ".join(Literal(key).n3() for key in keys)
+        query = query.replace("WHERE {", f"WHERE {{ VALUES ?citeKey {{ {values} }}", 1)
+    for row in store.select(sparql_prologue() + query).dicts():
         key = str(row["citeKey"])
         authors, year, title = (optional_text(row[v]) for v in ("authors", "year", "title"))
         citation = short_citation(authors, year, title, key)
