@@ -342,3 +342,83 @@ def test_an_rdflib_graph_is_written_as_the_same_turtle(mini: Project) -> None:
     graph = compile_graph(no_ontology, sources.corpus, sources.works)
     assert serialize_turtle(graph) == turtle
     assert len(graph) == triples > 300
+
+
+YAML_CASES = {
+    "scalars": "a: 1\nb: true\nc: null\nd: 2.5\ne: 2010-01-02\nf: '007'\ng: ~\nh: 0x1F\ni: -3\n",
+    "nested": "claims:\n  - id: c1\n    context: {sector: [public, private], country: UK}\n"
+    "  - id: c2\n    endnote: [2, 3]\n",
+    "merge inline": "other:\n  <<: {x: 1}\n  y: 3\n",
+    "merge": "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n",
+    "tags": "s: !!set {a, b}\no: !!omap [{a: 1}, {b: 2}]\nt: !!str 12\nbin: !!binary aGk=\n",
+    "keys": "1: one\ntrue: yes\nnull: nothing\n2.5: half\n",
+    "other keys": "1: one\nnull: nothing\n2.5: half\nfalse: no\n",
+    "empty": "",
+    "comment only": "# nothing\n",
+    "top list": "- a\n- {b: c}\n",
+    "multiline": "q: >\n  folded\n  text\nr: |\n  literal\n  text\n",
+}
+
+
+def slow_parse(text: str) -> object:
+    """PyYAML's own construction with our mapping constructor: what `_parse` did before."""
+    from partnergraph.yaml_source import _LineLoader
+
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def with_lines(value: object) -> object:
+    """The value with every mapping's line and key lines, so that they are compared too."""
+    if isinstance(value, dict):
+        lines = (getattr(value, "line", None), getattr(value, "key_lines", None))
+        return (lines, {k: with_lines(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [with_lines(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(YAML_CASES))
+def test_the_fast_yaml_construction_builds_what_pyyaml_builds(name: str) -> None:
+    from partnergraph.yaml_source import _parse
+
+    text = YAML_CASES[name]
+    assert outcome(_parse, text) == outcome(slow_parse, text)
+
+
+def outcome(parse: Callable[[str], object], text: str) -> object:
+    """The value with its lines, or the error it raised."""
+    try:
+        return with_lines(parse(text))
+    except Exception as exc:  # both must refuse alike
+        return (type(exc).__name__, str(exc))
+
+
+def test_the_fast_yaml_construction_on_every_corpus_file() -> None:
+    from partnergraph.yaml_source import _parse
+
+    files = sorted((REPO / "corpus").rglob("*.yaml")) + sorted((REPO / "tests/fixtures").rglob("*.yaml"))
+    assert len(files) > 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert with_lines(_parse(text)) == with_lines(slow_parse(text)), path
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a: 1\nb: 2\na: 3\n", "duplicate key 'a' (first at line 1)"),
+        ("1: one\ntrue: yes\n", "duplicate key 'True' (first at line 1)"),
+        ("? [a, b]\n: 1\n", "a key must be plain text"),
+        ("x: !!python/name:os.system\n", "could not determine a constructor"),
+    ],
+)
+def test_the_fast_yaml_construction_refuses_as_before(text: str, message: str) -> None:
+    from partnergraph.yaml_source import load_yaml
+
+    value, problems = load_yaml(text, "corpus/x.yaml")
+    assert value is None and len(problems) == 1 and message in problems[0].message, problems
