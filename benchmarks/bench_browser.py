@@ -97,16 +97,18 @@ def open_in_chromium(
                    return [box.left + p.x, box.top + p.y, pgNetwork.getNodeAt(p)]; }""",
         target,
     )
-    if under != target:
-        raise SystemExit(f"{page_file.name}: the pointer is over {under!r}, not {target!r}")
     panel_is = "label => document.querySelector('#panel h2')?.textContent === label"
+    if under == target:  # under physics another node can lie on it: no click is timed then
+        start = time.perf_counter()
+        page.mouse.click(x, y)
+        page.wait_for_function(panel_is, arg=labels[target])
+        figures["click to panel"] = time.perf_counter() - start
+    else:
+        figures["click to panel"] = None
+        print(f"{page_file.name}: the pointer is over {under!r}, not {target!r}: no click timed")
     start = time.perf_counter()
-    page.mouse.click(x, y)
-    page.wait_for_function(panel_is, arg=labels[target])
-    figures["click to panel"] = time.perf_counter() - start
-    start = time.perf_counter()
-    page.fill("#search", labels["concept:concept-1234"].lower())
-    page.wait_for_function(panel_is, arg=labels["concept:concept-1234"])
+    page.fill("#search", labels["concept"].lower())
+    page.wait_for_function(panel_is, arg=labels["concept"])
     figures["search to panel"] = time.perf_counter() - start
     before = page.inner_text("#status")
     start = time.perf_counter()
@@ -201,7 +203,13 @@ def main() -> None:
         with_physics.write_text(render_page(with_physics_on(data)), encoding="utf-8")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            labels = {n: graph.nodes[n]["label"] for n in ("document:doc0", "concept:concept-1234")}
+            # Above the node budget the page holds the most-evidenced concepts only: search for one.
+            concepts = [n for n, d in graph.nodes(data=True) if d["kind"] == "concept"]
+            concept = max(concepts, key=lambda n: (graph.nodes[n]["claims"], n))
+            labels = {
+                "document:doc0": graph.nodes["document:doc0"]["label"],
+                "concept": graph.nodes[concept]["label"],
+            }
             step("Chromium: the page as shipped")
             figures = open_in_chromium(browser, shipped, 120, labels)
             step("Chromium: physics on")

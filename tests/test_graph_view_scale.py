@@ -138,3 +138,12 @@ def test_above_the_spring_limit_works_sit_by_their_concepts(
     single = [(w, *cs) for w, cs in linked.items() if len(cs) == 1]
     assert len(single) > 50
     assert sum(apart(w, c) for w, c in single) / len(single) < math.pi / 8  # at random: π/2
+
+
+def test_viz_shows_progress_on_a_terminal(built: Project, tmp_path: Path) -> None:
+    from test_cli_behaviour import on_a_terminal
+
+    out = tmp_path / "graph.html"
+    screen = on_a_terminal("--project", str(built.root), "viz", "-o", str(out))
+    assert "drawing the graph" in screen and "lay out and write the page" in screen and "3/3" in screen
+    assert out.is_file()
