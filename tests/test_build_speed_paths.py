@@ -422,3 +422,11 @@ def test_the_fast_yaml_construction_refuses_as_before(text: str, message: str) -
 
     value, problems = load_yaml(text, "corpus/x.yaml")
     assert value is None and len(problems) == 1 and message in problems[0].message, problems
+
+
+def test_shapes_for_a_store_that_is_no_oxigraph_directory_use_a_scratch_one(mini: Project) -> None:
+    broken(mini, "two-letter-quote")
+    with pytest.raises(InputError) as refused:
+        build(mini, store_descriptor="memory:")
+    assert "A claim needs exactly one quote of 3 to 1,500 characters" in str(refused.value)
+    assert leftovers(mini) == []
