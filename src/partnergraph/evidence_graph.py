@@ -3,6 +3,9 @@
 Built once with networkx from the store (the `evidence-map` named query, which the gap
 map also reads) and laid out server-side, so that the browser only draws: above
 `PHYSICS_LIMIT` nodes physics is switched off and the precomputed positions are final.
+Above graph_budget.NODE_BUDGET nodes, more than a browser draws in about two seconds, only
+the most-evidenced part is read: each node's claims are counted in the store first, then
+the claims of the chosen works fetched, never the whole evidence map.
 """
 
 from __future__ import annotations

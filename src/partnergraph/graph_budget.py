@@ -46,7 +46,7 @@ class Trimmed:
     total: dict[str, int]
     shown: dict[str, int] = field(default_factory=dict)
     budget: int = NODE_BUDGET
-    focus: str | None = None
+    around: str | None = None  # the focused node's label
 
     def sentence(self) -> str:
         """'Showing 598 of 20,000 works, all 1,000 concepts and 50 reviewed documents: …', and the way on."""
@@ -58,7 +58,7 @@ class Trimmed:
             noun = plural(total, NOUNS[kind]).split(" ", 1)[1]
             parts.append(f"all {total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}")
         head = "Showing " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-        around = f", around {self.focus}" if self.focus else ""
+        around = f", around {self.around}" if self.around else ""
         return (
             f"{head}{around} — those with the most claims: a browser draws about {self.budget:,} nodes "
             "at once. To see the rest, focus on a concept or work: its page in the explorer "
@@ -68,7 +68,10 @@ class Trimmed:
 
 
 def choose(
-    candidates: list[Candidate], budget: int, focus: Candidate | None = None, neighbours: list[Candidate] = ()
+    candidates: list[Candidate],
+    budget: int,
+    focus: Candidate | None = None,
+    neighbours: Iterable[Candidate] = (),
 ) -> set[str]:
     """The nodes to show: the focus, the reviewed documents (a tenth of the budget at most),
     the focus's neighbours, then concepts and works by rank, concepts first but leaving works
