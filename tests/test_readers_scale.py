@@ -139,6 +139,11 @@ def test_served_map_fetches_a_cells_quotes(synthetic: Project) -> None:
         assert status == 200 and kind.startswith("application/json")
         assert json.loads(body) == expected and len(expected) == matrix.value(slug, column)
         assert get(base + "/map/cell?by=documents&cell=no-bar")[0] == 400
+        # A concept page finds its concept by slug from a per-build index, and anything
+        # else as `evidence` does: by label, or a 404 that suggests.
+        by_slug, by_label = get(base + "/concept/concept-3")[2], get(base + "/concept/Concept%203")[2]
+        assert "<h1>Concept 3</h1>" in by_slug and by_slug == by_label
+        assert get(base + "/concept/concept-x")[0] == 404
         assert get(base + "/map?page=9")[0] == 400
     finally:
         next(site, None)

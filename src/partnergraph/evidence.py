@@ -165,11 +165,15 @@ class Evidence:
 
 
 def collect_evidence(
-    store: Store, project: Project, concept: str, *, empty_category_ok: bool = False
+    store: Store, project: Project, concept: str | ConceptRef, *, empty_category_ok: bool = False
 ) -> Evidence:
-    """Every claim about the concept, ordered by polarity, then work strength (module docstring).
-    A category no claim is about is an error naming its concepts, unless `empty_category_ok`."""
-    ref = find_concept(store, concept, empty_category_ok=empty_category_ok)
+    """Every claim about the concept (as typed, or already found), ordered by polarity, then
+    work strength (module docstring). A category no claim is about is an error naming its
+    concepts, unless `empty_category_ok`."""
+    if isinstance(concept, ConceptRef):
+        ref = concept
+    else:
+        ref = find_concept(store, concept, empty_category_ok=empty_category_ok)
     rows = run_query(store, find_query("claims-about-concept", project), {"concept": ref.iri}).dicts()
     keys = {str(row[v]) for row in rows for v in ("citeKey", "reviewedIn", "via") if row[v] is not None}
     names = work_names(store, keys)

@@ -34,7 +34,7 @@ from rdflib import URIRef
 
 from .bibexport import EXPORTERS
 from .build_cache import BuildCache
-from .concepts import CONCEPT_PREFIX, find_concept
+from .concepts import CONCEPT_PREFIX, ConceptRef, find_concept
 from .errors import PartnergraphError
 from .evidence import collect_evidence
 from .evidence_graph import NodeEvidence, build_graph
@@ -124,6 +124,13 @@ class Explorer:
         """The bibliography's works, read from the sources once per build."""
         return self._cache.get("works", lambda: bibliography_works(self.project))
 
+    def _concept(self, text: str) -> ConceptRef | str:
+        """A concept page's concept by its slug, from an index made once per build (reading
+        every concept's names for each page was 40% of its time at 100,000 claims); anything
+        else (a label, a wording, a typo) as typed, for `find_concept` to resolve or refuse."""
+        refs = self._cache.get("concept slugs", lambda: _concepts_by_slug(self.store))
+        return refs.get(text, text)
+
     def warm(self) -> None:
         """Make the pages a first visitor opens while the server is already answering: at
         100,000 claims the overview and the gap map take seconds each, once per build."""
@@ -201,7 +208,7 @@ class Explorer:
     def concept(self, slug: str) -> Response:
         # A category reached through "broader" is a page too: it lists the concepts it
         # groups (as "narrower") even where no claim is about the category itself.
-        evidence = collect_evidence(self.store, self.project, slug, empty_category_ok=True)
+        evidence = collect_evidence(self.store, self.project, self._concept(slug), empty_category_ok=True)
         esc = html.escape
         ref = evidence.concept
         parts = [
@@ -501,6 +508,23 @@ SELECT DISTINCT ?relation ?slug ?label WHERE {
   ?other skos:prefLabel ?label .
   BIND(STRAFTER(STR(?other), "/concept/") AS ?slug)
 } ORDER BY ?relation ?label"""
+
+
+_SLUGS = """
+SELECT ?concept ?label WHERE { ?concept skos:inScheme id:scheme ; skos:prefLabel ?label }"""
+
+
+def _concepts_by_slug(store: Store) -> dict[str, ConceptRef]:
+    """Every concept by its slug; a slug that another's matches but for case is left out,
+    so that `find_concept` says which it could be."""
+    refs: dict[str, ConceptRef] = {}
+    for row in store.select(sparql_prologue() + _SLUGS).dicts():
+        iri = str(row["concept"])
+        refs.setdefault(iri, ConceptRef(iri, iri.removeprefix(CONCEPT_PREFIX), str(row["label"])))
+    folded: dict[str, int] = {}
+    for ref in refs.values():
+        folded[ref.slug.casefold()] = folded.get(ref.slug.casefold(), 0) + 1
+    return {ref.slug: ref for ref in refs.values() if folded[ref.slug.casefold()] == 1}
 
 
 _CONCEPT_LABELS = """
