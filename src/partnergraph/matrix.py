@@ -92,7 +92,7 @@ class Matrix:
     page: Page = field(default_factory=lambda: Page(1, 1, 0, 1))
     load_cells: Callable[[], dict[tuple[str, str], list[CellClaim]]] | None = None
     """Reads the claims behind the cells (the HTML map's quotes) when a renderer asks."""
-    _cells: dict[tuple[str, str], list[CellClaim]] | None = None
+    _cells: dict[tuple[str, str], list[CellClaim]] | None = field(default=None, init=False, repr=False)
 
     @property
     def cells(self) -> dict[tuple[str, str], list[CellClaim]]:
