@@ -147,7 +147,7 @@ class Lines:
         chunks = []
         count = 0
         for subject in sorted(self.by_subject):
-            rests = sorted(set(self.by_subject[subject]))
+            rests = sorted(set(self.by_subject.pop(subject)))  # each group freed once written
             count += len(rests)
             # bytes at once: one non-ASCII quote would make a joined str take 2-4 bytes a character
             chunks.append((f"{subject} " + f"\n{subject} ".join(rests) + "\n").encode("utf-8"))
