@@ -102,6 +102,14 @@ def test_viz_and_the_served_view_keep_to_the_budget(
             whole = build_graph(store, seed_corpus, budget=10**6)
         assert set(drawn) == {"concept:trust", *whole.neighbors("concept:trust")}
         assert "around Trust" in visit.page.inner_text("#trimmed")
+        visit.open_graph(f"{base}/graph")  # a search for what the page leaves out says so
+        drawn = set(visit.page.evaluate("data.nodes.map(n => n.id)"))
+        label = whole.nodes[min(by_kind(whole, "concept") - drawn)]["label"]
+        visit.page.fill("#search", label)
+        assert "is not among the nodes shown" in visit.page.inner_text("#search-miss")
+        visit.page.click("#search-miss a")
+        visit.page.wait_for_load_state()
+        assert label in visit.page.inner_text("h1")
         status, _, body = get(f"{base}/graph?focus=concept:no-such-concept")
         assert status == 404 and "no node concept:no-such-concept" in body
     finally:

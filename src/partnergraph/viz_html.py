@@ -106,18 +106,19 @@ def network_data(
 def render_page(data: dict[str, object], title: str = "partnergraph — evidence graph", nav: str = "") -> str:
     """`nav` is the explorer's navigation bar; the standalone file has none to link to."""
     script, style = vis_assets()
-    body = PAGE_BODY
+    body, scripts = PAGE_BODY, PAGE_SCRIPT
     if "trimmed" in data:  # said in the page itself, above the counts, not only in a log
         body = body.replace(
             '<div id="status">',
             f'<p id="trimmed" class="meta">{html.escape(str(data["trimmed"]))}</p>\n  <div id="status">',
         )
+        scripts += TRIMMED_SCRIPT
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{style}</style><style>{PAGE_STYLE}{CLOSE_STYLE}</style>"
         f"<script>{script}</script></head><body>{nav}{body}"
         + json_script(data, "graph-data")
-        + f"<script>{PAGE_SCRIPT}</script></body></html>\n"
+        + f"<script>{scripts}</script></body></html>\n"
     )
 
 
@@ -268,4 +269,21 @@ document.getElementById('search').addEventListener('input', ev => {
 if (data.physics) network.once('stabilizationIterationsDone', () => {
   network.setOptions({ physics: false }); network.fit({ animation: false }); });
 network.once('afterDrawing', () => { document.body.dataset.ready = 'true'; });
+"""
+# Only in a page above the node budget, so that smaller pages stay as they were: a search
+# can miss what the page leaves out, which it says, and the explorer offers the concept's
+# own page, which holds all its evidence (the text reaches the page as text only).
+TRIMMED_SCRIPT = """
+const miss = el('p', undefined, 'meta'); miss.id = 'search-miss';
+document.getElementById('search').after(miss);
+document.getElementById('search').addEventListener('input', ev => {
+  const q = ev.target.value.trim(); miss.replaceChildren();
+  const shown = n => data.details[n.id].label.toLowerCase().includes(q.toLowerCase());
+  if (q.length < 2 || data.nodes.some(shown)) return;
+  miss.append(document.createTextNode('\\u201c' + q + '\\u201d is not among the nodes shown. '));
+  if (data.served) {
+    const link = el('a', 'Open it as a concept'); link.href = '/concept/' + encodeURIComponent(q);
+    miss.append(link);
+  }
+});
 """
