@@ -100,7 +100,7 @@ def matcher(corpus: Corpus) -> ConceptMatcher:
 
 @needs_seeds
 def test_curated_quotes_fall_inside_one_sentence_of_each_seed() -> None:
-    scores, chosen = evaluate(SEEDS, misses=2)
+    scores, chosen, _variants, _seconds = evaluate(SEEDS, misses=2)
     assert len(scores) == 5
     for score in scores:
         assert score.located >= 0.97 * score.claims, score.document
