@@ -100,8 +100,8 @@ def sparql_violations(
     where: Callable[[], dict],
 ) -> list[Violation]:
     """The rows of `shapes_sparql`'s queries as pySHACL would report them: one violation
-    per failed constraint and value, none for a count but the shape's own message.
-    `where` (the origins of every node) is only asked for when something failed."""
+    per failed constraint and value (a count's without a value), each with the shape's
+    own message. `where` (the origin of every node) is only asked for when one failed."""
     found: list[tuple[ShapeQuery, Term, Term | None]] = []
     for query, rows in zip(queries, answers, strict=True):
         for focus, value, *oks in rows:

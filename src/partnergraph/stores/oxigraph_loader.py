@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import os
 import signal
 import sys
 import time
@@ -33,10 +34,20 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 Encoded = list[str | None] | None
 
 
+PARENT = "PARTNERGRAPH_LOADER_PARENT"
+
+
 def die_with_parent() -> None:
-    """A loader whose build was killed (SIGKILL) stops too instead of loading for nobody."""
+    """A loader whose build was killed (SIGKILL) stops too instead of loading for nobody.
+
+    A build killed while this process was still starting, before the death signal was
+    set, has left it to another parent: the pid the build wrote into the environment
+    tells, and the loader stops at once."""
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    expected = os.environ.get(PARENT)
+    if expected and int(expected) != os.getppid():
+        sys.exit(1)
 
 
 def encode(term: object) -> Encoded:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from ..errors import QueryError, StoreError
 from ..namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from ..query_safety import QueryDataset
 from .base import QueryResult, Store, Term, Triple
+from .oxigraph_loader import PARENT as LOADER_PARENT
 from .staging import (
     MARKER,
     exclusive,
@@ -97,7 +99,7 @@ def load_in_child(
     its Turtle file then, on the second core)."""
     args = [str(target), str(ASSERTED_GRAPH)]
     with contextlib.ExitStack() as stack:
-        err = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8"))
+        err = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace"))
         if check is not None:
             queries = stack.enter_context(tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8"))
             json.dump(check.queries, queries)
@@ -109,6 +111,7 @@ def load_in_child(
             stdout=subprocess.PIPE,
             stderr=err,
             text=True,
+            env={**os.environ, LOADER_PARENT: str(os.getpid())},  # see oxigraph_loader.die_with_parent
         )
         messages = []
         start = time.perf_counter()
@@ -257,9 +260,11 @@ class OxigraphStore(Store):
             raise
         self._store, self._writable = None, False
         previous = swap_in(self.path, target, directory_id)
-        self._store = ox.Store.read_only(str(self.path))
-        if previous is not None and previous.name != target.name:
-            retire(previous, self.path)
+        try:
+            self._store = ox.Store.read_only(str(self.path))
+        finally:  # a Ctrl-C or SIGTERM here must not leave the store just replaced behind
+            if previous is not None and previous.name != target.name:
+                retire(previous, self.path)
 
     def clear_graph(self, graph: URIRef) -> None:
         self._open_writable()
