@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from partnergraph import Project  # noqa: E402
 from partnergraph.ingest import ingest  # noqa: E402
 from partnergraph.text_extraction import extract_text  # noqa: E402
-from printed_pdf import print_review  # noqa: E402
+from printed_pdf import launched_browser, print_review  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "ingest" / "synthetic-review.md"
 NOTES_PER_COPY = 6
@@ -72,7 +72,8 @@ def main() -> None:
         markdown = work / "long-review.md"
         markdown.write_text(long_review(args.copies), encoding="utf-8")
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
-        pdf = print_review(markdown, work / "long-review.pdf", chromium, args.paper, args.size)
+        with launched_browser(chromium) as browser:
+            pdf = print_review(markdown, work / "long-review.pdf", browser, args.paper, args.size)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         pages = next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))
         project_root = work / "project"

@@ -168,7 +168,7 @@ def test_non_utf8_query_file_is_named_not_a_traceback(mini: Project) -> None:
     build(mini)
     (mini.root / "queries").mkdir()
     (mini.root / "queries" / "latin1.rq").write_bytes(b"# title: caf\xe9\nSELECT * { ?s ?p ?o }\n")
-    for command in (["matrix"], ["query", "--list"]):
+    for command in (["query", "--list"], ["query", "latin1"]):
         result = CliRunner().invoke(main, ["--project", str(mini.root), *command])
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit), result.output

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium_path
 from partnergraph.drafts import DraftsFile, drafts_file, read_drafts
 from partnergraph.errors import PartnergraphError
 from partnergraph.ingest import IngestReport, ingest
@@ -27,8 +26,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def review_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return print_review(SYNTHETIC, tmp_path_factory.mktemp("pdf") / "synthetic-review.pdf", chromium_path())
+def review_pdf(tmp_path_factory: pytest.TempPathFactory, chromium: object) -> Path:
+    return print_review(SYNTHETIC, tmp_path_factory.mktemp("pdf") / "synthetic-review.pdf", chromium)
 
 
 def ingested(root: Path, source: Path) -> tuple[IngestReport, DraftsFile]:
@@ -99,23 +98,19 @@ def test_running_heads_and_page_numbers_are_not_kept_in_the_text(review_pdf: Pat
     assert "which could not cover the costs of meetings (Okafor,\n2019)." in text
 
 
-def test_an_image_only_pdf_asks_for_ocr(tmp_path: Path) -> None:
+def test_an_image_only_pdf_asks_for_ocr(tmp_path: Path, chromium: object) -> None:
     """A scan: the page is a picture of the review, with no text layer for pdftotext."""
-    from playwright.sync_api import sync_playwright
-
     html = tmp_path / "review.html"
     markdown_to_html(SYNTHETIC, html)
     picture = tmp_path / "page.png"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        page = browser.new_page()
-        page.goto(html.as_uri())
-        page.screenshot(path=str(picture), full_page=True)
-        browser.close()
+    page = chromium.new_page()
+    page.goto(html.as_uri())
+    page.screenshot(path=str(picture), full_page=True)
+    page.close()
     scan = tmp_path / "scan.html"
     scan.write_text(f'<html><body><img src="{picture.name}" style="width:100%"></body></html>')
     pdf = tmp_path / "scan.pdf"
-    print_pdf(scan, pdf, chromium_path())
+    print_pdf(scan, pdf, chromium)
     with pytest.raises(PartnergraphError, match=r"scan\.pdf has no text layer.*ocrmypdf"):
         extract_text(pdf)
 

@@ -105,7 +105,10 @@ def test_served_graph_focus_and_gap_map_parse(site: str, visit) -> None:
     assert data["focus"] == "concept:competition"
     visit.page.wait_for_selector("body[data-ready=true]", timeout=30_000)
     assert HOSTILE_QUOTE in visit.page.inner_text("#panel")
-    assert embedded_json(visit, site + "/map", "cells")
+    # The served gap map holds counts only; a cell's quotes come from /map/cell when opened.
+    assert embedded_json(visit, site + "/map", "cells") == {}
+    visit.page.click("td[data-cell^='competition|']")
+    visit.page.locator("#panel", has_text=HOSTILE_QUOTE).wait_for(timeout=30_000)
     assert visit.errors == [] and visit.dialogs == []
 
 
@@ -417,13 +420,13 @@ def test_export_styles_are_names_not_paths(site: str, hostile: Project) -> None:
 def test_pages_are_computed_once_per_build(hostile: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     """The work page read every source file on every request; now each page is made once per build."""
     calls: list[str] = []
-    original = explorer_module.load_sources
+    original = explorer_module.bibliography_works
 
     def counting(project: Project):
-        calls.append("load_sources")
+        calls.append("bibliography_works")
         return original(project)
 
-    monkeypatch.setattr(explorer_module, "load_sources", counting)
+    monkeypatch.setattr(explorer_module, "bibliography_works", counting)
     for base in serve(hostile):
         bodies = {get(base + "/work/greasley2008")[2] for _ in range(5)}
         assert len(calls) == 1 and len(bodies) == 1
