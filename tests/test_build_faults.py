@@ -356,6 +356,45 @@ def test_a_failed_replacement_of_the_inferences_keeps_the_store(built_mini: Proj
     assert sorted(set(leftovers(built_mini)) - {"first.ttl", "broken.ttl"}) == []
 
 
+def test_the_first_inferences_start_from_a_checkpoint_and_end_as_a_full_reload_would(
+    built_mini: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reason` right after a build: the store has no inferred graph, so the new directory
+    is a checkpoint of the live one and only the inferences are loaded (no graph is dumped);
+    the store then holds what the dump-and-reload path gives, and a broken file on the fast
+    path leaves the store and no leftovers behind."""
+    from partnergraph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+    from partnergraph.stores import open_store
+    from partnergraph.stores.oxigraph_store import OxigraphStore
+
+    inferred = built_mini.build_dir / "first.ttl"
+    inferred.write_text("<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> <urn:c> .\n")
+    broken = built_mini.build_dir / "broken.ttl"
+    broken.write_text("<urn:x> <urn:p> <urn:y> .\n<urn:x> <urn:p> .\n")
+    descriptor = built_mini.default_store
+
+    def contents(store) -> tuple[int, int, set]:
+        rows = store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").rows
+        triples = {row for row in rows if all(term.kind != "bnode" for term in row)}  # relabelled by a load
+        return store.triple_count(ASSERTED_GRAPH), store.triple_count(INFERRED_GRAPH), triples
+
+    with monkeypatch.context() as patched:
+        patched.setattr(OxigraphStore, "_other_graphs_copied", lambda *_: pytest.fail("graphs were dumped"))
+        with open_store(descriptor, built_mini) as store, pytest.raises(StoreError):
+            store.replace_graph(INFERRED_GRAPH, broken)
+        with open_store(descriptor, built_mini) as store:
+            assert str(INFERRED_GRAPH) not in store.graph_names()
+            asserted = store.triple_count(ASSERTED_GRAPH)
+            store.replace_graph(INFERRED_GRAPH, inferred)
+    with open_store(descriptor, built_mini) as store:
+        assert (store.triple_count(ASSERTED_GRAPH), store.triple_count(INFERRED_GRAPH)) == (asserted, 2)
+        fast = contents(store)
+        store.replace_graph(INFERRED_GRAPH, inferred)  # the graph exists now: dumped and reloaded
+    with open_store(descriptor, built_mini) as store:
+        assert contents(store) == fast
+    assert sorted(set(leftovers(built_mini)) - {"first.ttl", "broken.ttl"}) == []
+
+
 def test_a_read_only_folder_is_an_error_and_readers_still_answer(small_disk: Path) -> None:
     """Root ignores file modes, so the file system itself is made read-only."""
     shutil.copytree(Path(__file__).parent / "fixtures" / "mini", small_disk / "mini")

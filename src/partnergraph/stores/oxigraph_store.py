@@ -226,19 +226,34 @@ class OxigraphStore(Store):
 
     def replace_graph(self, graph: URIRef, turtle: Path) -> None:
         """Staged like `load_build` (`reason` replacing the inferences must not leave them
-        half-loaded either): the store's other graphs are copied into the new directory,
-        and it keeps the build id, since the build it holds is the same."""
+        half-loaded either), and it keeps the build id, since the build it holds is the same.
+
+        When the store has no such graph yet (`reason` right after a build), the new
+        directory starts as a checkpoint of the live one, hard links made at once, and only
+        the new graph is loaded into it: dumping and reloading every other graph took 43 of
+        `reason`'s 68 s at 100,000 claims. Otherwise the other graphs are copied out and
+        loaded beside the new one (clearing a graph in a copy was slower still)."""
         self._lock()
+        build_id = (read_marker(self.path) or {}).get("id")
+        live = self._store
+        if live is not None and str(graph) not in self.graph_names():
+            self._swap_in_loaded([(turtle, graph)], build_id, start=lambda target: live.backup(str(target)))
+            return
         with tempfile.TemporaryDirectory(dir=self.path.parent, prefix=f".{self.path.name}.swap-") as copies:
-            files: list[tuple[Path, URIRef]] = []
-            if self._store is not None:
-                for index, other in enumerate(self._store.named_graphs()):
-                    if isinstance(other, ox.NamedNode) and other.value != str(graph):
-                        copy = Path(copies) / f"{index}.nt"  # N-Triples, which Turtle includes
-                        self._store.dump(copy, ox.RdfFormat.N_TRIPLES, from_graph=other)
-                        files.append((copy, URIRef(other.value)))
+            files = self._other_graphs_copied(graph, Path(copies))
             files.append((turtle, graph))
-            self._swap_in_loaded(files, (read_marker(self.path) or {}).get("id"))
+            self._swap_in_loaded(files, build_id)
+
+    def _other_graphs_copied(self, graph: URIRef, folder: Path) -> list[tuple[Path, URIRef]]:
+        """Each named graph but `graph`, dumped as N-Triples (which Turtle includes)."""
+        files: list[tuple[Path, URIRef]] = []
+        if self._store is not None:
+            for index, other in enumerate(self._store.named_graphs()):
+                if isinstance(other, ox.NamedNode) and other.value != str(graph):
+                    copy = folder / f"{index}.nt"
+                    self._store.dump(copy, ox.RdfFormat.N_TRIPLES, from_graph=other)
+                    files.append((copy, URIRef(other.value)))
+        return files
 
     def _swap_in_loaded(
         self,
@@ -246,13 +261,20 @@ class OxigraphStore(Store):
         build_id: str | None,
         check: StagedCheck | None = None,
         meanwhile: Callable[[], None] | None = None,
+        start: Callable[[Path], None] | None = None,
     ) -> None:
+        """`start` makes the new directory (a checkpoint of the live store); by default it
+        starts empty."""
         directory_id = new_build_id()  # unique even when the same build is loaded again (`push`)
         build_id = build_id or directory_id
         target = staged_dir(self.path, directory_id)
-        target.mkdir(parents=True)
-        write_json_atomically(target / MARKER, {"id": build_id, "state": "loading"})
+        target.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if start is None:
+                target.mkdir()
+            else:
+                start(target)
+            write_json_atomically(target / MARKER, {"id": build_id, "state": "loading"})
             triples = load_in_child(target, files, check, meanwhile)
             write_json_atomically(target / MARKER, {"id": build_id, "state": "complete", "triples": triples})
         except BaseException:
