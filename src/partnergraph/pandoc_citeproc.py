@@ -56,12 +56,19 @@ def pandoc_executable() -> str:
 
 
 def run_pandoc(document: str, to: str, csl: Path, *options: str) -> bytes:
-    """`pandoc --citeproc` over a Markdown document whose references are embedded."""
+    """`pandoc --citeproc` over a Markdown document whose references are embedded.
+
+    Pandoc runs in the style's folder and is given its file name: Word files keep the
+    `csl` metadata as a document property, and an absolute path there made every .docx
+    differ between two installations (and told its readers where the writer's Python
+    lived)."""
+    arguments = ["--from=markdown", f"--to={to}", "--citeproc", f"--csl={csl.name}", *options]
     result = subprocess.run(
-        [pandoc_executable(), "--from=markdown", f"--to={to}", "--citeproc", f"--csl={csl}", *options],
+        [pandoc_executable(), *arguments],
         input=document.encode("utf-8"),
         capture_output=True,
         check=False,
+        cwd=csl.resolve().parent,
     )
     if result.returncode != 0:
         raise PartnergraphError(f"pandoc failed: {result.stderr.decode('utf-8', 'replace').strip()}")
