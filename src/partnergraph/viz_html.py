@@ -98,7 +98,7 @@ def network_data(
         "documentNames": document_names,
         "physics": physics,
         "classColours": CLASS_COLOURS,
-        "classNames": {cls: class_name(cls) for cls in {d["cls"] for d in details.values()}},
+        "classNames": {cls: class_name(cls) for cls in sorted({d["cls"] for d in details.values()})},
         "polarityColours": POLARITY_COLOURS,
     }
 
