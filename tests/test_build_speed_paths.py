@@ -333,8 +333,8 @@ def test_report_times_the_load_and_the_shapes_apart(mini: Project) -> None:
 
 
 def test_an_rdflib_graph_is_written_as_the_same_turtle(mini: Project) -> None:
-    """`reason` writes its inferences through `serialize_turtle`; the build's own path and
-    it must agree byte for byte on the same graph."""
+    """Lines written by rdflib (`serialize_turtle`, as `reason`'s Oxigraph lines go through
+    the same `turtle_from_lines`) and the build's own path agree byte for byte."""
     make_hostile_exports(mini)  # control characters, quotes and TeX in the literals
     sources = load_sources(mini)
     no_ontology = Graph()  # its blank nodes would be relabelled on the way through rdflib

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 from partnergraph import Project, build, find_query, open_store, run_query
 from partnergraph.cli import main
 from partnergraph.namespaces import ID, PG, claim_iri, concept_iri
-from partnergraph.reasoning import InconsistentGraph, hermit_input, reason
+from partnergraph.reasoning import InconsistentGraph, hermit_input, inferred_turtle, reason
 
 pytestmark = pytest.mark.java
 
@@ -136,3 +136,14 @@ def test_reason_names_its_steps(reasoned: Project) -> None:
     with open_store(reasoned.default_store) as store:
         reason(reasoned, store, on_step=seen.append)
     assert seen == ["read the build", "HermiT", "SPARQL rules", "load the store"]
+
+
+def test_an_inferred_literal_holding_a_line_separator_stays_one_triple() -> None:
+    """N-Triples leaves U+2028 and \\x85 unescaped inside a literal; split with
+    str.splitlines, such a triple was cut in two and its Turtle did not parse."""
+    triples = [
+        ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("one\u2028two\x85three")),
+        ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:q"), ox.NamedNode("urn:b")),
+    ]
+    back = list(ox.parse(inferred_turtle(triples), ox.RdfFormat.TURTLE))
+    assert sorted(str(q.triple) for q in back) == sorted(str(t) for t in triples)

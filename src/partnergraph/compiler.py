@@ -305,14 +305,26 @@ def ontology_lines(ontology: Graph) -> tuple[list[str], set[str]]:
     return rdflib_lines(graph)
 
 
+def ntriples_lines(data: str) -> list[str]:
+    """An N-Triples document's lines. "\n" only: str.splitlines also breaks at \x0b, \x85
+    or U+2028, which N-Triples writers leave unescaped inside a literal."""
+    return [line for line in data.split("\n") if line]
+
+
 def rdflib_lines(graph: Graph) -> tuple[list[str], set[str]]:
     data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     iris = {str(term) for triple in graph for term in triple if isinstance(term, URIRef)}
-    # "\n" only: str.splitlines also breaks at \x0b, \x85 or U+2028 inside a literal
-    return [line for line in data.split("\n") if line], iris
+    return ntriples_lines(data), iris
 
 
-def turtle_from_ntriples(ntriples: bytes | list[str], iris: Iterable[str]) -> bytes:
+def turtle_from_lines(lines: Iterable[str], iris: Iterable[str]) -> bytes:
+    """N-Triples lines written elsewhere (by rdflib, by Oxigraph) as the build's Turtle."""
+    out = Lines()
+    out.add_lines(lines)
+    return turtle_from_ntriples(out.sorted_unique()[0], iris)
+
+
+def turtle_from_ntriples(ntriples: bytes, iris: Iterable[str]) -> bytes:
     """Deterministic Turtle: the sorted N-Triples lines, written by Oxigraph.
 
     rdflib's pretty Turtle writer took 26 s for the 63,000 triples of a seed-sized
@@ -320,8 +332,6 @@ def turtle_from_ntriples(ntriples: bytes | list[str], iris: Iterable[str]) -> by
     and sorting makes the bytes independent of insertion and hash order. The triples
     stream from the parser to the writer, never all held as Python objects at once.
     """
-    if isinstance(ntriples, list):  # lines already sorted (`reasoning` writes its own)
-        ntriples = "\n".join(ntriples).encode("utf-8")
     quads = ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)  # all in the default graph
     out = _Chunks()
     ox.serialize(quads, out, format=ox.RdfFormat.TURTLE, prefixes=plain_prefixes_for(iris))
@@ -344,11 +354,8 @@ class _Chunks:
 
 
 def serialize_turtle(graph: Graph) -> bytes:
-    """An rdflib graph (`reason`'s inferences) as the same deterministic Turtle."""
-    out = Lines()
-    lines, iris = rdflib_lines(graph)
-    out.add_lines(lines)
-    return turtle_from_ntriples(out.sorted_unique()[0], iris)
+    """An rdflib graph (a script's) as the same deterministic Turtle."""
+    return turtle_from_lines(*rdflib_lines(graph))
 
 
 _PLAIN_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")

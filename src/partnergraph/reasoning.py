@@ -28,7 +28,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .build import write_atomically
-from .compiler import turtle_from_ntriples
+from .compiler import ntriples_lines, turtle_from_lines
 from .errors import PartnergraphError, StoreError
 from .namespaces import ID, INFERRED_GRAPH, PG, sparql_prologue
 from .project import Project
@@ -202,9 +202,9 @@ def run_rules(store: ox.Store, project: Project) -> list[ox.Triple]:
 def inferred_turtle(triples: list[ox.Triple]) -> bytes:
     """The build's deterministic Turtle (sorted N-Triples written by Oxigraph), made without
     rdflib: parsing 350,000 inferred triples into rdflib and out again took most of a minute."""
-    lines = sorted(set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()))
+    lines = ntriples_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
     iris = {term.value for t in triples for term in t if isinstance(term, ox.NamedNode)}
-    return turtle_from_ntriples(lines, iris)
+    return turtle_from_lines(lines, iris)
 
 
 def count_by_class(triples: list[ox.Triple]) -> dict[str, int]:
