@@ -385,9 +385,11 @@ def note_spans(text: str, markers: list[FoundCitation] | None = None) -> dict[in
     return spans
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    out, position = [], 0
-    for line in text.split("\n"):
+def line_spans(text: str, begin: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text[begin:end]`, in the offsets of `text`: split at
+    "\n" only, as the spans quotes and citations carry count every other character."""
+    out, position = [], begin
+    for line in text[begin:end].split("\n"):
         out.append((position, position + len(line)))
         position += len(line) + 1
     return out
@@ -404,7 +406,7 @@ def _page_foot_notes(text: str, markers: list[FoundCitation], spans: dict[int, t
     for c in markers:
         for n in c.numbers:
             first.setdefault(n, c.start)
-    lines, last, i = _lines(text), 0, 0
+    lines, last, i = line_spans(text), 0, 0
     while i < len(lines):
         stack: list[int] = []
         while i < len(lines) and (lone := _LONE_NUMBER.match(text[lines[i][0] : lines[i][1]])):

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .bib_matching import bibtex_key, match_work
+from .citation_finder import line_spans
 
 __all__ = ["ParsedReference", "bibtex_key", "find_references", "match_work"]
 
@@ -106,12 +107,8 @@ def _is_reference_list(entries: list[ParsedReference]) -> bool:
 
 
 def _lines(text: str, begin: int, end: int) -> list[tuple[int, int]]:
-    spans, pos = [], begin
-    for line in text[begin:end].split("\n"):
-        if line.strip():
-            spans.append((pos, pos + len(line.rstrip())))
-        pos += len(line) + 1
-    return spans
+    """The lines that hold anything, trailing spaces left out."""
+    return [(a, a + len(text[a:b].rstrip())) for a, b in line_spans(text, begin, end) if text[a:b].strip()]
 
 
 def _entry_spans(text: str, begin: int, end: int) -> list[tuple[int, int]]:
