@@ -395,3 +395,98 @@ def test_held_out_superscript_footnotes_resolve_to_their_works() -> None:
     ]
     running = [c for c in found if c.kind == "author-year" and c.start < text.index("\n¹")]
     assert [resolver.in_context(text, c) for c in running] == ["patel2016from"]
+
+
+def write_review(project: Project, document: str, body: str) -> Path:
+    """A coverage file for `document` in the project's corpus/coverage/."""
+    folder = project.root / "corpus" / "coverage"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{document}.yaml"
+    path.write_text(f"document: {document}\nuncoded:\n{body}", encoding="utf-8")
+    return path
+
+
+OSBORNE_CITED = "Osborne et al (2012) describe the method.\n"
+OSBORNE_METHOD = '  - work: osborne2012\n    reason: method\n    note: "Cited for the interview design."\n'
+
+
+def test_a_reviewed_citation_is_reported_as_such_and_passes_strict(mini: Project, tmp_path: Path) -> None:
+    texts = texts_with(mini, tmp_path / "texts", OSBORNE_CITED)
+    code, out = run_coverage(mini, texts, "--document", "wallace2010", "--strict")
+    assert code == 1, out
+    assert "  cited but no claim uses it: osborne2012  (Osborne et al, 2012)" in out
+    write_review(mini, "wallace2010", OSBORNE_METHOD)
+    code, out = run_coverage(mini, texts, "--document", "wallace2010", "--strict")
+    assert code == 0, out
+    assert (
+        "3 works in the bibliography, 2 of them used by claims, 1 reviewed as carrying no finding; 0 citation"
+        in out
+    )
+    assert "  reviewed: no finding — method: osborne2012  (Osborne et al, 2012)" in out
+    assert "cited but no claim uses it" not in out
+
+
+def test_a_reviewed_work_a_claim_uses_is_reported_at_its_line(mini: Project, tmp_path: Path) -> None:
+    texts = texts_with(mini, tmp_path / "texts", OSBORNE_CITED)
+    body = OSBORNE_METHOD + '  - work: foster2002\n    reason: context\n    note: "Only the setting."\n'
+    write_review(mini, "wallace2010", body)
+    code, out = run_coverage(mini, texts, "--document", "wallace2010")
+    assert code == 0, out
+    assert (
+        "  corpus/coverage/wallace2010.yaml line 6: 'foster2002' is recorded as carrying no finding "
+        "(context), but claim c005 (corpus/documents/wallace2010.yaml line 40) uses it — remove the entry"
+    ) in out
+    code, out = run_coverage(mini, texts, "--document", "wallace2010", "--strict")
+    assert code == 1, out
+
+
+def test_a_reviewed_work_the_text_does_not_cite_is_reported(mini: Project, tmp_path: Path) -> None:
+    texts = texts_with(mini, tmp_path / "texts", OSBORNE_CITED)
+    write_review(
+        mini, "wallace2010", OSBORNE_METHOD + "  - work: jones2010\n    reason: example\n    note: x\n"
+    )
+    code, out = run_coverage(mini, texts, "--document", "wallace2010", "--strict")
+    assert code == 1, out
+    assert (
+        "corpus/coverage/wallace2010.yaml line 6: 'jones2010' is not among the works found cited in the "
+        "text of wallace2010 — remove the entry"
+    ) in out
+
+
+def test_mistakes_in_a_coverage_file_name_the_line_and_the_fix(mini: Project, tmp_path: Path) -> None:
+    texts = texts_with(mini, tmp_path / "texts", OSBORNE_CITED)
+    bib = mini.root / "bibliography" / "works.bib"
+    bib.write_text(
+        bib.read_text().replace("@misc{osborne2012,", "@misc{osborne2012,\n  ids = {osbourne2012},")
+    )
+    write_review(
+        mini,
+        "wallace2010",
+        "  - work: osbourne2012\n    reason: method\n    note: x\n"
+        "  - work: osbrne2012\n    reason: methods\n"
+        "  - work: kanter1989\n    reason: method\n    note: x\n    page: 4\n",
+    )
+    write_review(mini, "walace2010", "  - work: kanter1989\n    reason: method\n    note: x\n")
+    code, out = run_coverage(mini, texts)
+    assert code != 0
+    wallace = "corpus/coverage/wallace2010.yaml"
+    for line in (
+        f"{wallace} line 3: no bibliography entry has key 'osbourne2012' — write 'osborne2012', the entry",
+        f"{wallace} line 6: uncoded work 'osbrne2012': missing required field 'note' — add 'note: ...'",
+        f"{wallace} line 7: uncoded work 'osbrne2012': 'reason' is 'methods', which is not one of",
+        f"{wallace} line 11: uncoded work 'kanter1989': unknown field 'page'",
+        "corpus/coverage/walace2010.yaml line 1: 'walace2010' is not a reviewed document — did you mean "
+        "'wallace2010'?",
+    ):
+        assert line in out, out
+
+
+@pytest.mark.skipif(
+    not SEEDS.is_dir(), reason="the reviewed texts are not beside this clone (../shared/seeds)"
+)
+def test_the_repository_coverage_files_are_well_formed_and_current() -> None:
+    """The reviewers' own corpus/coverage/ files: each entry names a work its text cites and no claim uses."""
+    from partnergraph.citations import citation_coverage
+
+    report = citation_coverage(Project.locate(Path(__file__).parent.parent), SEEDS)
+    assert [str(problem) for doc in report.documents for problem in doc.stale] == []

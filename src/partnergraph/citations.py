@@ -24,6 +24,9 @@ from pathlib import Path
 from .bib_matching import titles_agree, work_surname
 from .bibliography import Work
 from .citation_finder import FoundCitation, find_citations, key_stem, note_bodies
+from .corpus import DocumentAnnotations
+from .coverage_reviews import ReviewedCitation, load_coverage_reviews
+from .errors import SourceProblem
 from .project import Project
 from .reference_parser import find_references, match_work
 from .verify import document_texts
@@ -53,11 +56,18 @@ class DocumentCoverage:
     unread_notes: set[int] = field(default_factory=set)
     notes_with_text: int = 0
     notes_tied: int = 0
+    reviewed: dict[str, ReviewedCitation] = field(default_factory=dict)
+    stale: list[SourceProblem] = field(default_factory=list)
 
     @property
     def unused(self) -> set[str]:
         """Works the text cites that no claim of this document asserts or cites via."""
         return set(self.resolved) - self.used
+
+    @property
+    def unreviewed(self) -> set[str]:
+        """Unused works no one has yet recorded as carrying no finding: the gaps left."""
+        return self.unused - set(self.reviewed)
 
     @property
     def unreadable(self) -> bool:
@@ -105,8 +115,11 @@ class CoverageReport:
 
     @property
     def ok(self) -> bool:
-        """What `--strict` asks: every citation found matches an entry or a read reference."""
-        return not any(doc.unresolved or doc.unreadable for doc in self.documents)
+        """What `--strict` asks: every citation found matches an entry or a read reference, and
+        every work cited is used by a claim or recorded, up to date, as carrying no finding."""
+        return not any(
+            doc.unresolved or doc.unreadable or doc.unreviewed or doc.stale for doc in self.documents
+        )
 
     def lines(self) -> list[str]:
         out = [
@@ -115,15 +128,22 @@ class CoverageReport:
             "list, note markers in their notes:"
         ]
         for doc in self.documents:
+            reviewed = len(doc.unused) - len(doc.unreviewed)
             out.append(
                 f"{doc.document}: {doc.citations} citations of {len(doc.resolved)} works in the "
-                f"bibliography, {len(doc.resolved) - len(doc.unused)} of them used by claims; "
-                f"{len(doc.unresolved)} citation forms match no entry"
+                f"bibliography, {len(doc.resolved) - len(doc.unused)} of them used by claims"
+                + (f", {reviewed} reviewed as carrying no finding" if reviewed else "")
+                + f"; {len(doc.unresolved)} citation forms match no entry"
             )
             out += doc.number_lines()
             for key in sorted(doc.unused):
                 forms = "; ".join(sorted(doc.resolved[key])[:3])
-                out.append(f"  cited but no claim uses it: {key}  ({forms})")
+                entry = doc.reviewed.get(key)
+                if entry is None:
+                    out.append(f"  cited but no claim uses it: {key}  ({forms})")
+                else:
+                    out.append(f"  reviewed: no finding — {entry.reason}: {key}  ({forms})")
+            out += [f"  {problem}" for problem in doc.stale]
             for form, count in sorted(doc.unresolved.items()):
                 out.append(f"  no bibliography entry matches: «{form}» ×{count}")
         out += [f"{doc}: no text found" for doc in self.no_text]
@@ -332,14 +352,50 @@ def _count_numbers(
 
 
 def citation_coverage(project: Project, texts: Path, document: str | None = None) -> CoverageReport:
+    """Each document's citations, read against its claims and its coverage file
+    (`corpus/coverage/<document>.yaml`, see `coverage_reviews`)."""
     sources, documents = document_texts(project, texts, document)
+    reviews = load_coverage_reviews(
+        project,
+        {doc.document for doc in sources.corpus.documents},
+        {w.key: set(w.variant_keys) for w in sources.works},
+    )
     report = CoverageReport()
     for doc, path in documents:
         if path is None:
             report.no_text.append(doc.document)
             continue
         used = {key for claim in doc.claims for key in (*claim.asserted_by, *claim.via)}
-        report.documents.append(
-            document_coverage(doc.document, used, path.read_text(encoding="utf-8"), sources.works)
-        )
+        cover = document_coverage(doc.document, used, path.read_text(encoding="utf-8"), sources.works)
+        cover.reviewed = reviews.get(doc.document, {})
+        cover.stale = stale_reviews(doc, cover)
+        report.documents.append(cover)
     return report
+
+
+def stale_reviews(doc: DocumentAnnotations, cover: DocumentCoverage) -> list[SourceProblem]:
+    """Coverage entries the corpus has moved past: a claim now uses the work (the claim
+    named, so the reviewer sees the finding someone did read in it), or the text as read
+    no longer cites it."""
+    stale = []
+    for key, entry in sorted(cover.reviewed.items()):
+        where = (entry.origin.path, entry.origin.line)
+        user = next((c for c in doc.claims if key in (*c.asserted_by, *c.via)), None)
+        if user is not None:
+            stale.append(
+                SourceProblem(
+                    *where,
+                    f"'{key}' is recorded as carrying no finding ({entry.reason}), but claim {user.id} "
+                    f"({user.origin.path} line {user.origin.line}) uses it",
+                    "remove the entry, or the claim if the work holds no finding",
+                )
+            )
+        elif key not in cover.resolved:
+            stale.append(
+                SourceProblem(
+                    *where,
+                    f"'{key}' is not among the works found cited in the text of {doc.document}",
+                    "remove the entry, or check its key against the citations `coverage` lists",
+                )
+            )
+    return stale
