@@ -464,7 +464,10 @@ def verify(obj: Context, texts: Path, document: str | None) -> None:
 @_TEXTS_OPTION
 @_DOCUMENT_OPTION
 @click.option(
-    "--strict", is_flag=True, help="Exit 1 when a citation matches no entry or its number no reference read."
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a citation matches no entry or its number no reference read, or a cited work is "
+    "neither used by a claim nor recorded in corpus/coverage/ as carrying no finding.",
 )
 @click.pass_obj
 @reports_errors
