@@ -12,9 +12,10 @@ otherwise, loads nothing from the network, and escapes every string from the sou
 Requests under another host name or from another site's page are refused, and bodies,
 idle connections and export styles are bounded (http_guard.py says why). Every page is
 made once per build and kept (build_cache.py); only SPARQL queries run per request.
-The overview and the gap map are made in the background as the server starts, and the
-served gap map holds counts only: a cell's quotes come from /map/cell when it is opened
-(at 100,000 claims, all of them made a page of megabytes).
+The overview, the gap map, the bibliography and the concept index are made side by side
+in the background as the server starts, and the served gap map holds counts only: a
+cell's quotes come from /map/cell when it is opened (at 100,000 claims, all of them made
+a page of megabytes).
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ class Explorer:
         self.project, self.store = project, store
         self._cache = BuildCache(self._build_stamp, CACHE_BYTES, _weight)
         self.endpoint = SparqlEndpoint(project, store)
+        self.warmed = threading.Event()
+        """Set once `warm` has made (or failed to make) what a first visit needs."""
 
     # -- helpers -----------------------------------------------------------------------
     def _build_stamp(self) -> tuple[int, int, int] | None:
@@ -132,11 +135,19 @@ class Explorer:
         return refs.get(text, text)
 
     def warm(self) -> None:
-        """Make the pages a first visitor opens while the server is already answering: at
-        100,000 claims the overview and the gap map take seconds each, once per build."""
-        for path in WARM_PATHS:
-            with contextlib.suppress(Exception):  # a failing page fails again, and says so, when asked
-                self.route("GET", path, {}, "")
+        """Make what a first visitor's pages need while the server is already answering: at
+        100,000 claims the overview, the gap map and the bibliography (for work pages) take
+        one to two seconds of CPU each, once per build. Each in its own thread, as Oxigraph
+        answers them outside the interpreter lock: made one after the other, the first
+        twenty visitors of /map waited 7-8 s for the overview before it."""
+        jobs: list[Callable[[], object]] = [self.works, lambda: self._concept("")]
+        jobs += [lambda path=path: self.route("GET", path, {}, "") for path in WARM_PATHS]
+        threads = [threading.Thread(target=_quietly, args=(job,), name="warm", daemon=True) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.warmed.set()
 
     # -- pages -------------------------------------------------------------------------
     def home(self, query: dict[str, list[str]]) -> Response:
@@ -582,6 +593,11 @@ def _count_table(
         + "".join(body)
         + "</tbody></table>"
     )
+
+
+def _quietly(job: Callable[[], object]) -> None:
+    with contextlib.suppress(Exception):  # a failing page fails again, and says so, when asked
+        job()
 
 
 def _weight(value: object) -> int:

@@ -122,7 +122,7 @@ class WorkerPool:
             self._all.add(worker)
         try:
             message = worker.receive(START_SECONDS)
-        except (EOFError, OSError, pickle.UnpicklingError):
+        except (EOFError, OSError, pickle.UnpicklingError, ValueError):  # ValueError: closed meanwhile
             message = None
         if message != READY:
             self.failure = str(message or "a query worker did not start")
