@@ -267,7 +267,12 @@ def publish(
                 with open_store(descriptor, create=True) as store:
                     if isinstance(store, OxigraphStore):
                         store.load_build(
-                            ntriples, None, build_id=build_id, check=check, meanwhile=stage_turtle
+                            ntriples,
+                            None,
+                            build_id=build_id,
+                            check=check,
+                            meanwhile=stage_turtle,
+                            on_progress=lambda text: step(f"load the store: {text}"),
                         )
                     else:
                         stage_turtle()

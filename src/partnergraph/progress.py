@@ -33,11 +33,17 @@ def steps(total: int, label: str) -> Iterator[Step]:
         show_pos=True,
         item_show_func=lambda name: name,
     ) as bar:
-        started = [False]
+        running: list[str] = []
 
         def step(name: str) -> None:
-            bar.update(1 if started[0] else 0, name)
-            started[0] = True
+            """A name that starts with the running step's and a colon ("load the store: read
+            40 of 2,400 MB") tells how that step goes; it is not a step of its own."""
+            detail = bool(running) and name.startswith(f"{running[-1]}: ")
+            bar.update(1 if running and not detail else 0, name)
+            if detail:
+                bar.render_progress()  # click draws only when the count moves
+            else:
+                running.append(name)
 
         yield step
         bar.update(1, "done")

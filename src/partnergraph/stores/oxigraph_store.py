@@ -90,13 +90,15 @@ def load_in_child(
     files: list[tuple[Path, URIRef]],
     check: StagedCheck | None = None,
     meanwhile: Callable[[], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
 ) -> int:
     """Bulk-load in a child process (see `oxigraph_loader`); return the asserted triple count.
 
     Waiting on a child is interruptible, so Ctrl-C stops the build at once; the child
     is then killed. A child and not a fork: RocksDB's threads do not survive a fork.
     `meanwhile` is work of the caller's done while the child loads (the build writes
-    its Turtle file then, on the second core)."""
+    its Turtle file then, on the second core). `on_progress` is told how the load goes,
+    as the child reports it."""
     args = [str(target), str(ASSERTED_GRAPH)]
     with contextlib.ExitStack() as stack:
         err = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace"))
@@ -121,6 +123,8 @@ def load_in_child(
             assert loader.stdout is not None
             for line in loader.stdout:  # one JSON object a line, as each part finishes
                 messages.append(json.loads(line))
+                if "progress" in messages[-1] and on_progress is not None:
+                    on_progress(messages[-1]["progress"])
                 if "loaded" in messages[-1] and check is not None:
                     check.seconds["load"] = time.perf_counter() - start
                     check.on_loaded()
@@ -212,6 +216,7 @@ class OxigraphStore(Store):
         build_id: str | None = None,
         check: StagedCheck | None = None,
         meanwhile: Callable[[], None] | None = None,
+        on_progress: Callable[[str], None] | None = None,
     ) -> None:
         """Load a fresh directory beside the live store and swap it in (see `staging`).
 
@@ -222,7 +227,7 @@ class OxigraphStore(Store):
         files = [(asserted, ASSERTED_GRAPH)]
         if inferred is not None and inferred.is_file():
             files.append((inferred, INFERRED_GRAPH))
-        self._swap_in_loaded(files, build_id, check, meanwhile)
+        self._swap_in_loaded(files, build_id, check, meanwhile, on_progress=on_progress)
 
     def replace_graph(self, graph: URIRef, turtle: Path) -> None:
         """Staged like `load_build` (`reason` replacing the inferences must not leave them
@@ -262,6 +267,7 @@ class OxigraphStore(Store):
         check: StagedCheck | None = None,
         meanwhile: Callable[[], None] | None = None,
         start: Callable[[Path], None] | None = None,
+        on_progress: Callable[[str], None] | None = None,
     ) -> None:
         """`start` makes the new directory (a checkpoint of the live store); by default it
         starts empty."""
@@ -275,7 +281,7 @@ class OxigraphStore(Store):
             else:
                 start(target)
             write_json_atomically(target / MARKER, {"id": build_id, "state": "loading"})
-            triples = load_in_child(target, files, check, meanwhile)
+            triples = load_in_child(target, files, check, meanwhile, on_progress)
             write_json_atomically(target / MARKER, {"id": build_id, "state": "complete", "triples": triples})
         except BaseException:
             retire(target, self.path)
