@@ -463,6 +463,24 @@ def verify(obj: Context, texts: Path, document: str | None) -> None:
 @main.command()
 @_TEXTS_OPTION
 @_DOCUMENT_OPTION
+@output_options(("table", "json"), "table")
+@click.pass_obj
+def lint(obj: Context, texts: Path, document: str | None, fmt: str, out: Path | None) -> None:
+    """Quotes that do not read as evidence: unbalanced marks, headings, table rows or
+    other factors' list items inside, too long or bare words; exit 1 on any error."""
+    from .quote_lint import lint_quotes
+
+    report = lint_quotes(obj.project, texts, document)
+    emit(report.as_json() if fmt == "json" else "\n".join(report.lines()), out)
+    if out is not None or fmt == "json":
+        click.echo(report.summary(), err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@_TEXTS_OPTION
+@_DOCUMENT_OPTION
 @click.option(
     "--strict",
     is_flag=True,

@@ -52,8 +52,14 @@ CONCEPT_KEYS = (
 )  # fmt: skip
 CLAIM_KEYS = (
     "id", "concept", "polarity", "asserted_by", "via", "quote", "section", "pages",
-    "wording", "count", "kind", "context", "note", "endnote",
+    "wording", "count", "kind", "context", "note", "endnote", "lint",
 )  # fmt: skip
+LINT_RULES = (
+    "unbalanced-marks", "spans-heading", "spans-table-row", "spans-list",
+    "long-quote", "short-quote", "no-label-word",
+)  # fmt: skip
+"""The quote lint's rules (quote_lint.py) a claim may excuse with `lint: [rule]`; named
+here so that a misspelt rule is a build error, not an excuse that silently never applies."""
 CONTEXT_KEYS = ("sector", "country", "partnership_type")
 DOCUMENT_KEYS = ("document", "text", "claims")
 TEXT_KEYS = ("file", "sha256")
@@ -108,6 +114,9 @@ class Claim:
     """The numbers of the endnotes or footnotes through which this document cites the
     asserting works; kept on the claim because one shared work has a different number in
     each document that cites it."""
+    lint: tuple[str, ...] = ()
+    """Quote-lint rules a curator has checked and excused for this claim (its `note` says
+    why); read by `partnergraph lint` only, never compiled into the graph."""
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.origin.line)
@@ -283,6 +292,7 @@ def _read_claim(
         key_lines=dict(item.key_lines),
         more_kinds=kinds[1:],
         endnotes=_endnotes(f),
+        lint=f.choice_list("lint", LINT_RULES),
     )
     if claim.id and not CLAIM_ID.match(claim.id):
         f.problem("id", f"claim id '{claim.id}' has characters an IRI cannot carry", "use c001")
