@@ -76,7 +76,7 @@ def test_the_fixture_figures_are_those_worked_by_hand() -> None:
     side = comparison.side
     assert side.removed == [("u003", "b9")]
     assert side.moved == [("u002", "a5")]
-    # b4 quotes "Trust", one word inside u004's passage but read in another section: not counted
+    # b4 quotes "Trust", one word inside u004's passage: too short to tell it was read there
     assert side.added == [("u002", "a4"), ("u004", "b3")]
 
 

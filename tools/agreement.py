@@ -48,9 +48,10 @@ DECISIONS = {
     "both": "both codings are acceptable readings of the passage",
 }
 ADDED_MIN_WORDS = 5
-"""A claim not in the key counts for a passage when its quote lies inside the passage and
-is of this many words, or is read in the passage's section: a one-word quote ("trust")
-lies inside many passages it was never read in."""
+"""A claim outside the key counts for a passage when its quote lies inside the passage and
+is of this many words (a claim split out of the sentence, say). A short quote ("trust",
+"lack of commitment") lies inside passages it was never read in: in a table of factors
+the same words stand in many rows, one claim each."""
 
 
 def kappa(counts: Mapping[tuple[str, str], int]) -> float | None:
@@ -162,7 +163,7 @@ def corpus_side(units: list[Unit], corpus: Corpus) -> CorpusSide:
         for claim in by_id.values():
             if claim.id in unit.claims or fold(claim.quote) not in passage:
                 continue
-            if len(claim.quote.split()) >= ADDED_MIN_WORDS or claim.section == unit.section:
+            if len(claim.quote.split()) >= ADDED_MIN_WORDS:
                 side.added.append((unit.unit, claim.id))
                 chosen.append(claim)
         side.claims[unit.unit] = chosen
@@ -385,7 +386,7 @@ def changes(comparison: Comparison) -> list[str]:
         + (": " + ", ".join(f"{u} {c}" for u, c in side.removed) if side.removed else ""),
         f"{len(side.moved)} claims of the key now quote another passage (left out)"
         + (": " + ", ".join(f"{u} {c}" for u, c in side.moved) if side.moved else ""),
-        f"{len(side.added)} claims added on a sampled passage since (counted)"
+        f"{len(side.added)} claims outside the key quoting part of a sampled passage (counted)"
         + (": " + ", ".join(f"{u} {c}" for u, c in side.added) if side.added else ""),
     ]
     if side.mixed:
