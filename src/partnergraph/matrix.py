@@ -48,6 +48,12 @@ CONCEPT_CLASSES = (
 )  # fmt: skip
 PAGE_COLUMNS = 500
 """Columns per page: the seed corpus's 362 works fit on one, so its map is one page."""
+QUOTE_BUDGET = 5000
+"""Quotes the static HTML map embeds (one per claim and work, as a cell lists them). At
+100,000 claims it embedded all 120,000: 38 MB, 51 s to write, and reading them is what
+takes the time (Oxigraph answers about 4,000 quotes a second here). The seed corpus has
+1,789, so its map is whole; above the budget the page keeps the concepts with the fewest
+quotes and names the command that lists the rest."""
 
 
 @dataclass
@@ -80,6 +86,32 @@ class Page:
         )
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """The quotes a static map leaves out: how many, of how many concepts."""
+
+    concepts: int
+    quotes: int
+    budget: int
+
+    def sentence(self) -> str:
+        return (
+            f"This file leaves out {self.quotes:,} quotes of {self.concepts:,} concepts: it holds "
+            f"those of the concepts with the fewest, up to {self.budget:,} quotes, so that a "
+            "browser opens it promptly; their cells show counts only. "
+            "partnergraph evidence CONCEPT lists every claim of a concept with its quote, and "
+            "partnergraph serve opens every cell of this map."
+        )
+
+    def cell_note(self) -> str:
+        """What an opened cell without quotes says; SLUG is the cell's concept."""
+        return (
+            "This file leaves out the quotes of this concept (it holds those of the concepts "
+            "with the fewest). partnergraph evidence SLUG lists them all; partnergraph serve "
+            "opens them here."
+        )
+
+
 @dataclass
 class Matrix:
     dimension: str
@@ -90,15 +122,35 @@ class Matrix:
     column_names: dict[str, str] = field(default_factory=dict)
     """Short citations of work and document columns by cite key; kinds are their own names."""
     page: Page = field(default_factory=lambda: Page(1, 1, 0, 1))
-    load_cells: Callable[[], dict[tuple[str, str], list[CellClaim]]] | None = None
-    """Reads the claims behind the cells (the HTML map's quotes) when a renderer asks."""
+    load_cells: Callable[[list[str] | None], dict[tuple[str, str], list[CellClaim]]] | None = None
+    """Reads the claims behind the cells (the HTML map's quotes) when a renderer asks: of
+    these concepts' rows, or of every row (None)."""
+    load_quote_counts: Callable[[], dict[str, int]] | None = None
+    """The number of quotes each concept's row holds, counted by the store."""
     _cells: dict[tuple[str, str], list[CellClaim]] | None = field(default=None, init=False, repr=False)
 
     @property
     def cells(self) -> dict[tuple[str, str], list[CellClaim]]:
         if self._cells is None:
-            self._cells = self.load_cells() if self.load_cells else {}
+            self._cells = self.load_cells(None) if self.load_cells else {}
         return self._cells
+
+    def quoted(self, budget: int) -> tuple[dict[tuple[str, str], list[CellClaim]], LeftOut | None]:
+        """The cells whose quotes fit in `budget`: every cell when they all fit, else the
+        rows of the concepts with the fewest quotes, whole, smallest first (where evidence
+        is thin, its words are what a reader wants; a concept with hundreds of claims is
+        read with `partnergraph evidence`). Only the kept rows' quotes are read."""
+        sizes = self.load_quote_counts() if self.load_quote_counts else {}
+        if sum(sizes.values()) <= budget:
+            return self.cells, None
+        kept, total = [], 0
+        for slug in sorted(sizes, key=lambda slug: (sizes[slug], slug)):
+            if total + sizes[slug] > budget:
+                break
+            kept.append(slug)
+            total += sizes[slug]
+        cells = self.load_cells(kept) if self.load_cells and kept else {}
+        return cells, LeftOut(len(sizes) - len(kept), sum(sizes.values()) - total, budget)
 
     def name(self, column: str) -> str:
         return self.column_names.get(column, column)
@@ -144,6 +196,9 @@ SELECT ?concept ?label ?class ?category WHERE {
   OPTIONAL { ?concept skos:broader ?parent . ?parent a pg:Category ; skos:prefLabel ?category }
 }"""
 _COLUMNS = "SELECT DISTINCT ?column WHERE { { SELECT DISTINCT ?key WHERE { %s } } %s }"
+_QUOTES = """
+SELECT ?concept (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?concept ?key ?claim ?work WHERE { %s } } }
+GROUP BY ?concept"""
 _COUNTS = """
 SELECT ?concept ?column ?n WHERE {
   { SELECT ?concept ?key (COUNT(DISTINCT ?%s) AS ?n) WHERE { %s } GROUP BY ?concept ?key }
@@ -169,12 +224,28 @@ def _columns_query(store: Store, dimension: str) -> str:
     return _COLUMNS % (_keyed(store, dimension, _ABOUT, _KEPT % _classes()), _COLUMN[dimension])
 
 
+def _by_work(dimension: str) -> tuple[str, tuple[str, ...]]:
+    """The variable that holds a claim's work, and the patterns that bind it: a work
+    column's own key, else the works that assert the claim."""
+    return ("key", (_ABOUT,)) if dimension == "works" else ("work", (_ABOUT, _WORKS_OF))
+
+
 def _counts_query(store: Store, dimension: str, measure: str, restrict: str) -> str:
-    if measure == "claims":
-        counted, patterns = "claim", (_ABOUT,)
-    else:
-        counted, patterns = ("key", (_ABOUT,)) if dimension == "works" else ("work", (_ABOUT, _WORKS_OF))
+    counted, patterns = ("claim", (_ABOUT,)) if measure == "claims" else _by_work(dimension)
     return _COUNTS % (counted, _keyed(store, dimension, *patterns, restrict=restrict), _COLUMN[dimension])
+
+
+def _quote_counts(store: Store, dimension: str, restrict: str, kept: set[str]) -> dict[str, int]:
+    """Quotes per concept row as `matrix_cells` lists them: one per claim and work. (The
+    `memory:` store counts every column of a paged map, so it embeds less, never more.)"""
+    patterns = _by_work(dimension)[1]
+    query = _QUOTES % _keyed(store, dimension, *patterns, restrict=restrict)
+    counts = {}
+    for row in store.select(sparql_prologue() + query).dicts():
+        slug = str(row["concept"]).rsplit("/", 1)[-1]
+        if slug in kept:
+            counts[slug] = int(str(row["n"]))
+    return counts
 
 
 def _shown(dimension: str, column: str) -> str:
@@ -184,6 +255,10 @@ def _shown(dimension: str, column: str) -> str:
 
 def _values(variable: str, keys: list[str]) -> str:
     return f"VALUES ?{variable} {{ {' '.join(Literal(k).n3() for k in keys)} }}"
+
+
+def _concept_values(slugs: list[str]) -> str:
+    return f"VALUES ?concept {{ {' '.join(concept_iri(slug).n3() for slug in slugs)} }}"
 
 
 def _concepts(store: Store) -> dict[str, tuple[str, str]]:
@@ -237,7 +312,13 @@ def build_matrix(
         Page(page, pages, len(ordered), (page - 1) * PAGE_COLUMNS + 1),
     )  # fmt: skip
     cells = _values(_COLUMN_VARIABLE[dimension], columns) if pages > 1 else ""
-    matrix.load_cells = lambda: matrix_cells(store, project, dimension, cells)
+
+    def load_cells(slugs: list[str] | None) -> dict[tuple[str, str], list[CellClaim]]:
+        rows = "" if slugs is None else _concept_values(slugs) + " "
+        return matrix_cells(store, project, dimension, rows + cells)
+
+    matrix.load_cells = load_cells
+    matrix.load_quote_counts = lambda: _quote_counts(store, dimension, restrict, set(concepts))
     return matrix
 
 
@@ -245,7 +326,7 @@ def cell_claims(store: Store, project: Project, dimension: str, cell: str) -> li
     """The claims behind one cell ('slug|column', as the HTML map keys them): what the
     served map fetches when a cell is opened."""
     slug, _, column = cell.partition("|")
-    restrict = f"VALUES ?concept {{ {concept_iri(slug).n3()} }}"
+    restrict = _concept_values([slug])
     if dimension in _COLUMN_VARIABLE:
         restrict += " " + _values(_COLUMN_VARIABLE[dimension], [column])
     return matrix_cells(store, project, dimension, restrict).get((slug, column), [])
@@ -390,6 +471,15 @@ _SERVED_SCRIPT = _SCRIPT.replace(
     "  if (body.dataset.cell !== cell) return;\n  const claims = data[cell];\n",
 )
 assert _SERVED_SCRIPT.count("await") == 2, "the gap map's script changed: update _SERVED_SCRIPT"
+# A static map over its quote budget: a cell whose quotes it left out says how to read them.
+_LEFT_OUT_SCRIPT = _SCRIPT.replace(
+    "  body.append(head);\n",
+    "  body.append(head);\n  if (!(td.dataset.cell in data)) {\n"
+    "    const note = document.createElement('p');\n"
+    "    note.textContent = JSON.parse(document.getElementById('left-out').textContent)"
+    ".replace('SLUG', td.dataset.cell.split('|')[0]);\n    body.append(note);\n  }\n",
+)
+assert _LEFT_OUT_SCRIPT != _SCRIPT, "the gap map's script changed: update _LEFT_OUT_SCRIPT"
 
 
 def as_html(matrix: Matrix, title: str = "Evidence gap map", cells_url: str | None = None) -> str:
@@ -399,6 +489,7 @@ def as_html(matrix: Matrix, title: str = "Evidence gap map", cells_url: str | No
     esc = html.escape
     top = max(matrix.counts.values(), default=1)
     cells: dict[str, list[dict[str, str]]] = {}
+    quoted, left_out = matrix.quoted(QUOTE_BUDGET) if cells_url is None else ({}, None)
     body = [
         "<table><thead><tr><th></th>"
         + "".join(_column_header(matrix, c) for c in matrix.columns)
@@ -418,8 +509,8 @@ def as_html(matrix: Matrix, title: str = "Evidence gap map", cells_url: str | No
                     row.append("<td></td>")
                     continue
                 key = f"{slug}|{column}"
-                if cells_url is None:
-                    cells[key] = [c.__dict__ for c in matrix.cells[(slug, column)]]
+                if (slug, column) in quoted:
+                    cells[key] = [c.__dict__ for c in quoted[(slug, column)]]
                 shade = 0.15 + 0.85 * value / top
                 colour = "#fff" if shade > 0.5 else "#000"
                 row.append(
@@ -434,16 +525,21 @@ def as_html(matrix: Matrix, title: str = "Evidence gap map", cells_url: str | No
         f"<h1>{esc(title)}</h1><p>Concepts by {esc(matrix.dimension)}; "
         f"each cell counts {esc(matrix.measure)}. Click a cell for its quotes.</p>"
         + (f'<p class="page">{esc(matrix.note())}</p>' if matrix.note() else "")
+        + (f'<p class="left-out">{esc(left_out.sentence())}</p>' if left_out else "")
         + "\n".join(body)
         + f'<aside id="panel" hidden>{CLOSE_BUTTON}<div id="panel-body"></div></aside>'
         + json_script(cells, "cells")
-        + (f"<script>{_SCRIPT}</script>" if cells_url is None else _served_script(cells_url))
+        + _script(cells_url, left_out)
         + "</body></html>\n"
     )
 
 
-def _served_script(cells_url: str) -> str:
-    return f"<script>const CELLS_URL = {json.dumps(cells_url)};{_SERVED_SCRIPT}</script>"
+def _script(cells_url: str | None, left_out: LeftOut | None) -> str:
+    if cells_url is not None:
+        return f"<script>const CELLS_URL = {json.dumps(cells_url)};{_SERVED_SCRIPT}</script>"
+    if left_out is not None:
+        return json_script(left_out.cell_note(), "left-out") + f"<script>{_LEFT_OUT_SCRIPT}</script>"
+    return f"<script>{_SCRIPT}</script>"
 
 
 def _column_header(matrix: Matrix, column: str) -> str:

@@ -1,0 +1,99 @@
+"""The static gap map embeds quotes up to a budget (issue 16): at 100,000 claims the page
+held every quote, 38 MB made in 51 s. Above the budget it keeps the concepts with the
+fewest claims whole, reads only their quotes from the store, and says in the page how
+many it left out and which command lists them. Runs on the synthetic project of
+test_readers_scale.py (a real Oxigraph store)."""
+
+# ruff: noqa: F811  (test parameters name the imported `synthetic` fixture)
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from partnergraph import Project
+from partnergraph import matrix as matrix_module
+from partnergraph.matrix import as_html, build_matrix, matrix_cells
+from partnergraph.stores import Store, open_store
+from test_readers_scale import synthetic  # noqa: F401  (the module-scoped fixture)
+
+BUDGET = 60
+
+
+def embedded(page: str) -> dict[str, list[dict[str, str]]]:
+    return json.loads(re.search(r'<script type="application/json" id="cells">(.*?)</script>', page, re.S)[1])
+
+
+def row_quotes(cells: dict[tuple[str, str], list], slug: str) -> int:
+    return sum(len(claims) for (row, _), claims in cells.items() if row == slug)
+
+
+@pytest.fixture
+def store(synthetic: Project) -> Store:
+    with open_store(synthetic.default_store, synthetic) as opened:
+        yield opened
+
+
+def test_a_map_within_the_budget_embeds_every_quote(synthetic: Project, store: Store) -> None:
+    matrix = build_matrix(store, synthetic, "works", "claims")
+    page = as_html(matrix)
+    everything = matrix_cells(store, synthetic, "works")
+    assert embedded(page) == {f"{s}|{c}": [q.__dict__ for q in v] for (s, c), v in everything.items()}
+    assert "left-out" not in page and "partnergraph evidence" not in page
+
+
+def test_above_the_budget_the_fewest_claims_are_embedded_and_the_rest_named(
+    synthetic: Project, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(matrix_module, "QUOTE_BUDGET", BUDGET)
+    everything = matrix_cells(store, synthetic, "works")
+    sizes = {slug: row_quotes(everything, slug) for slug, _ in everything}
+    read: list[str] = []
+    select = store.select
+
+    def spy(text: str, *args: object, **kwargs: object) -> object:
+        read.append(text)
+        return select(text, *args, **kwargs)
+
+    monkeypatch.setattr(store, "select", spy)
+    matrix = build_matrix(store, synthetic, "works", "claims")
+    page = as_html(matrix)
+    data = embedded(page)
+    kept = {key.split("|")[0] for key in data}
+    # Whole concepts, the smallest first, as many as the budget holds.
+    ranked = sorted(sizes, key=lambda slug: (sizes[slug], slug))
+    total, expected = 0, set()
+    for slug in ranked:
+        if total + sizes[slug] > BUDGET:
+            break
+        total += sizes[slug]
+        expected.add(slug)
+    assert kept == expected and 0 < sum(map(len, data.values())) <= BUDGET
+    # Each embedded cell holds what reading every quote gives it, in the same order.
+    assert data == {f"{s}|{c}": [q.__dict__ for q in v] for (s, c), v in everything.items() if s in expected}
+    # The store was asked for the kept concepts' quotes only.
+    quotes = [text for text in read if "?quote" in text]
+    assert len(quotes) == 1 and "VALUES ?concept" in quotes[0]
+    assert set(re.findall(r"/concept/([\w-]+)>", quotes[0])) == expected
+    # Every counted cell is still drawn; the page says what it left out and how to see it.
+    assert page.count("data-cell=") == len(matrix.counts)
+    left_concepts = len(sizes) - len(expected)
+    left_quotes = sum(sizes.values()) - total
+    note = re.search(r'<p class="left-out">(.*?)</p>', page)[1]
+    assert f"{left_quotes:,} quotes of {left_concepts:,} concepts" in note
+    assert "partnergraph evidence" in note and "partnergraph serve" in note
+    script = re.search(r'<script type="application/json" id="left-out">(.*?)</script>', page)[1]
+    assert "partnergraph evidence" in json.loads(script)
+
+
+def test_above_the_budget_by_documents_counts_quotes_not_cells(
+    synthetic: Project, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim asserted by two works is two quotes in its document's cell, and a map that
+    counts works still embeds by quotes."""
+    monkeypatch.setattr(matrix_module, "QUOTE_BUDGET", BUDGET)
+    for measure in ("claims", "works"):
+        data = embedded(as_html(build_matrix(store, synthetic, "documents", measure)))
+        assert 0 < sum(map(len, data.values())) <= BUDGET
