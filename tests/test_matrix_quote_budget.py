@@ -97,3 +97,24 @@ def test_above_the_budget_by_documents_counts_quotes_not_cells(
     for measure in ("claims", "works"):
         data = embedded(as_html(build_matrix(store, synthetic, "documents", measure)))
         assert 0 < sum(map(len, data.values())) <= BUDGET
+
+
+def test_the_quotes_are_named_from_the_columns_names(
+    synthetic: Project, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By works the map has named every column already; the quotes look up only the
+    documents they were read in (at 100,000 claims, reading every work's name twice cost 1.2 s)."""
+    asked: list[list[str] | None] = []
+    work_names = matrix_module.work_names
+
+    def spy(store: Store, keys: list[str] | None = None) -> dict:
+        asked.append(None if keys is None else list(keys))
+        return work_names(store, keys)
+
+    monkeypatch.setattr(matrix_module, "work_names", spy)
+    matrix = build_matrix(store, synthetic, "works", "claims")
+    page = as_html(matrix)
+    columns, quotes = asked
+    assert sorted(columns) == sorted(matrix.columns)
+    assert quotes and not set(quotes) & set(columns)
+    assert set(quotes) <= {q["reviewed_in"] for claims in embedded(page).values() for q in claims}

@@ -315,7 +315,7 @@ def build_matrix(
 
     def load_cells(slugs: list[str] | None) -> dict[tuple[str, str], list[CellClaim]]:
         rows = "" if slugs is None else _concept_values(slugs) + " "
-        return matrix_cells(store, project, dimension, rows + cells)
+        return matrix_cells(store, project, dimension, rows + cells, known=names)
 
     matrix.load_cells = load_cells
     matrix.load_quote_counts = lambda: _quote_counts(store, dimension, restrict, set(concepts))
@@ -340,18 +340,22 @@ def _names(store: Store, keys: list[str]) -> dict[str, str]:
 
 
 def matrix_cells(
-    store: Store, project: Project, dimension: str, restrict: str = ""
+    store: Store, project: Project, dimension: str, restrict: str = "", known: dict[str, str] | None = None
 ) -> dict[tuple[str, str], list[CellClaim]]:
     """The claims behind each cell, in `evidence-map`'s order, one per claim and work:
     the quotes the HTML map opens to. `restrict` is a VALUES clause that keeps the
-    claims of one page of columns (or of one cell)."""
+    claims of one page of columns (or of one cell); `known` names works already named."""
     query = find_query("evidence-map", project)
     text = query.text
     if restrict:
         at = _skip_prologue_position(text)
         text = f"{text[:at]} {restrict} {text[at:]}"
     rows = store.select(sparql_prologue() + text).dicts()
-    names = _names(store, list({str(row[v]) for row in rows for v in ("citeKey", "reviewedIn")}))
+    keys = {str(row[v]) for row in rows for v in ("citeKey", "reviewedIn")}
+    names = dict(known or {})  # the columns' names, read already: at 100,000 claims, every work's
+    missing = sorted(keys - names.keys())
+    if missing:
+        names.update(_names(store, missing))
     cells: dict[tuple[str, str], list[CellClaim]] = defaultdict(list)
     seen: set[tuple[str, str, str, str]] = set()
     for row in rows:
