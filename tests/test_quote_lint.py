@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from partnergraph import Project, load_sources
 from partnergraph.cli import main
 from partnergraph.corpus import LINT_RULES
+from partnergraph.factor_names import FactorNames
 from partnergraph.quote_lint import FIXES, LONG_QUOTE, unbalanced_marks
 from partnergraph.quote_location import FoldedText
 from partnergraph.text_layout import LineKind, classify
@@ -240,3 +241,35 @@ def test_the_seed_corpus_is_linted_per_document_with_lines_inside_each_claim() -
             claim = claims[(finding["path"], finding["claim"])]
             assert finding["line"] in claim.key_lines.values(), finding
             assert lines[finding["line"] - 1].lstrip().startswith(("quote:", "lint:")), finding
+
+
+@pytest.mark.parametrize(
+    ("passage", "named"),
+    [
+        ("power imbalances between large and small partners", "power-imbalance"),
+        ("skills and knowledge for the job", "partnership-skills"),
+        ("To enable senior staff in local government", None),  # government is not governance
+        ("good partnership working across organisations", None),  # the topic names no factor
+        ("Lack of trust between the sectors", None),  # trust's counterpart is its kin
+    ],
+)
+def test_an_item_names_another_factor_by_its_label(project: Project, passage: str, named: str | None) -> None:
+    factors = FactorNames(load_sources(project).corpus.concepts)
+    other = factors.other_factor(passage, "trust")
+    assert (other.slug if other else None) == named
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts are not beside the repository")
+def test_real_extracted_lines_are_told_apart() -> None:
+    """Lines of the IVAR report (004) as extraction left them: a heading between blank
+    lines, a bullet item with a tab after its bullet, a row of survey figures."""
+    lines = (SEEDS / "004_57f3654f397f3b61.txt").read_text(encoding="utf-8").split("\n")
+    kinds = classify(lines)
+
+    def kind(start: str) -> LineKind:
+        return kinds[next(i for i, line in enumerate(lines) if line.startswith(start))]
+
+    assert kind("better services and outcomes") == LineKind.HEADING
+    assert kind("•\t National policy initiatives") == LineKind.ITEM
+    assert kind("60 % 24 % 16 % 0 %") == LineKind.TABLE
+    assert kind("Trust colleagues from other") == LineKind.TEXT

@@ -23,8 +23,9 @@ from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from .concept_matcher import ConceptMatcher, stems
+from .concept_matcher import stems
 from .corpus import LINT_RULES, Claim, Concept, DocumentAnnotations
+from .factor_names import FactorNames
 from .names import plural
 from .project import Project
 from .quote_location import FoldedText, QuoteSpan
@@ -40,11 +41,6 @@ SHORT_QUOTE_WORDS = 2
 """A quote of this many words or fewer names a factor without the finding about it:
 fine as a table cell, which is all the table says, not in prose."""
 
-FACTOR_CLASSES = (
-    "SuccessFactor", "Barrier", "Benefit", "Driver", "SupportNeed", "Risk", "Outcome", "Principle",
-)  # fmt: skip
-"""What a list item names when it is another factor; a partnership type, theory,
-category or assumption named in passing ('cross-sector partnerships') is not one."""
 REVIEW_ONLY = {"no-label-word"}
 NOT_EXCUSABLE = ("excuse-without-note", "stale-excuse", "not-in-text", "no-text")
 RULES = (*LINT_RULES, *NOT_EXCUSABLE)
@@ -211,12 +207,7 @@ class QuoteLinter:
 
     def __init__(self, concepts: tuple[Concept, ...]) -> None:
         self.concepts = {c.slug: c for c in concepts}
-        self.matcher = ConceptMatcher(list(concepts))
-        self.kin: dict[str, set[str]] = {c.slug: {c.slug, *c.broader} for c in concepts}
-        for concept in concepts:
-            for other in (*concept.broader, *((concept.counterpart,) if concept.counterpart else ())):
-                self.kin.setdefault(other, {other}).add(concept.slug)
-                self.kin[concept.slug].add(other)
+        self.factors = FactorNames(concepts)
 
     def lint_document(self, doc: DocumentAnnotations, text: FoldedText | None) -> DocumentLint:
         result = DocumentLint(doc.document, doc.origin.path, len(doc.claims))
@@ -284,10 +275,7 @@ class QuoteLinter:
         return fired
 
     def _label_stems(self, slug: str) -> set[str]:
-        concept = self.concepts.get(slug)
-        if concept is None:
-            return set()
-        return {s for name in (concept.label, *concept.alt) for s in stems(name)}
+        return {s for name in self.factors.labels.get(slug, ()) for s in stems(name)}
 
     @staticmethod
     def _in_table(claim: Claim, kinds: list[LineKind], span: QuoteSpan | None) -> bool:
@@ -335,18 +323,12 @@ class QuoteLinter:
         if not cuts:
             return ""
         bounds = [span.start, *cuts, span.end]
-        kin = self.kin.get(claim.concept, {claim.concept})
         for start, end in pairwise(bounds):
             segment = text.raw[start:end]
-            if self.matcher.matched(segment, claim.concept):
+            if self.factors.names_own(segment, claim.concept):
                 continue
-            found = set(stems(segment))
-            for candidate in self.matcher.rank(segment, 5):
-                other = self.concepts[candidate.slug]
-                if other.slug in kin or other.cls not in FACTOR_CLASSES:
-                    continue
-                if any(set(stems(name)) <= found for name in (other.label, *other.alt)):
-                    return f"'{other.label}' («{_head(fold(segment), 50)}»)"
+            if other := self.factors.other_factor(segment, claim.concept):
+                return f"'{other.label}' («{_head(fold(segment), 50)}»)"
         return ""
 
 
