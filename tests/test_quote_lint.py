@@ -60,7 +60,7 @@ def findings_of(output: str, claim: str) -> set[str]:
 def test_the_clean_document_passes(project: Project) -> None:
     code, out = lint(project)
     assert code == 0, out
-    assert "review2020 (corpus/documents/review.yaml): 6 claims, 0 errors, 0 for review, 1 excused" in out
+    assert "review2020 (corpus/documents/review.yaml): 6 claims: 0 errors; 0 for review; 1 excused" in out
     assert out.splitlines()[-1] == "lint: 1 document, 6 claims: 0 errors; 0 for review; 1 excused"
 
 

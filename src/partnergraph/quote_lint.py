@@ -110,33 +110,18 @@ class LintReport:
         return not any(doc.errors for doc in self.documents)
 
     def counts(self) -> dict[str, int]:
-        found = Counter(f.rule for doc in self.documents for f in doc.findings)
-        return {rule: found[rule] for rule in RULES if found[rule]}
+        return _counts([f for doc in self.documents for f in doc.findings])
 
     def summary(self) -> str:
-        counts = self.counts()
-        errors = {r: n for r, n in counts.items() if r not in REVIEW_ONLY}
-        review = {r: n for r, n in counts.items() if r in REVIEW_ONLY}
-
-        def listed(part: dict[str, int]) -> str:
-            return f" ({', '.join(f'{r} {n}' for r, n in part.items())})" if part else ""
-
+        findings = [f for doc in self.documents for f in doc.findings]
         claims = sum(doc.claims for doc in self.documents)
         excused = sum(doc.excused for doc in self.documents)
-        return (
-            f"lint: {plural(len(self.documents), 'document')}, {plural(claims, 'claim')}: "
-            f"{plural(sum(errors.values()), 'error')}{listed(errors)}; "
-            f"{sum(review.values())} for review{listed(review)}; {excused} excused"
-        )
+        return f"lint: {plural(len(self.documents), 'document')}, {_tally(findings, claims, excused)}"
 
     def lines(self) -> list[str]:
         out = []
         for doc in self.documents:
-            out.append(
-                f"{doc.document} ({doc.path}): {plural(doc.claims, 'claim')}, "
-                f"{plural(len(doc.errors), 'error')}, {len(doc.findings) - len(doc.errors)} for review, "
-                f"{doc.excused} excused"
-            )
+            out.append(f"{doc.document} ({doc.path}): {_tally(doc.findings, doc.claims, doc.excused)}")
             out += [f"  {finding}" for finding in doc.findings]
         out.append(self.summary())
         return out
@@ -155,6 +140,27 @@ class LintReport:
         return json.dumps(
             {"ok": self.ok, "counts": self.counts(), "documents": documents}, indent=2, ensure_ascii=False
         )
+
+
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    found = Counter(f.rule for f in findings)
+    return {rule: found[rule] for rule in RULES if found[rule]}
+
+
+def _tally(findings: list[Finding], claims: int, excused: int) -> str:
+    """'1,618 claims: 12 errors (long-quote 9, short-quote 3); 201 for review (...); 4 excused'."""
+    counts = _counts(findings)
+    errors = {r: n for r, n in counts.items() if r not in REVIEW_ONLY}
+    review = {r: n for r, n in counts.items() if r in REVIEW_ONLY}
+
+    def listed(part: dict[str, int]) -> str:
+        return f" ({', '.join(f'{r} {n}' for r, n in part.items())})" if part else ""
+
+    noun = "claim" if claims == 1 else "claims"
+    return (
+        f"{claims:,} {noun}: {plural(sum(errors.values()), 'error')}{listed(errors)}; "
+        f"{sum(review.values())} for review{listed(review)}; {excused} excused"
+    )
 
 
 def unbalanced_marks(quote: str) -> list[str]:
