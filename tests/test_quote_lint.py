@@ -150,7 +150,7 @@ def test_a_document_without_its_text_is_an_error(project: Project, tmp_path: Pat
     (tmp_path / "empty").mkdir()
     code, out = lint(project, texts=tmp_path / "empty")
     assert code == 1
-    assert f"{DOCUMENT}:" in out and "[no-text]" in out
+    assert f"{DOCUMENT}:2: [no-text] no text found in --texts" in out
 
 
 def test_the_lint_field_leaves_the_compiled_turtle_unchanged(project: Project) -> None:

@@ -82,10 +82,8 @@ class Finding:
 
     def __str__(self) -> str:
         tag = f"{self.rule}, for review" if self.review else self.rule
-        return (
-            f"{self.path}:{self.line}: claim {self.claim} ({self.concept}): [{tag}] {self.message}"
-            f" — fix: {self.fix}"
-        )
+        who = f"claim {self.claim} ({self.concept}): " if self.claim else ""
+        return f"{self.path}:{self.line}: {who}[{tag}] {self.message} — fix: {self.fix}"
 
 
 @dataclass
@@ -220,7 +218,7 @@ class QuoteLinter:
         kinds = classify([text.line(i) for i in range(len(text.lines))]) if text else []
         if text is None:
             message = "no text found in --texts: its quotes' layout cannot be checked"
-            result.findings.append(Finding("no-text", doc.origin.path, doc.origin.line, "-", "-", message))
+            result.findings.append(Finding("no-text", doc.origin.path, doc.origin.line, "", "", message))
         for claim in doc.claims:
             span = text.locate(claim.quote) if text else None
             fired = self.claim_findings(claim, text, kinds, span)
