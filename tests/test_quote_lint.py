@@ -195,6 +195,7 @@ def test_the_fixture_text_lines_are_told_apart() -> None:
     assert kinds["Trust\t7"] == LineKind.TABLE
     assert kinds["sectors more"] == LineKind.TEXT
     assert kinds["partner keeps its promises."] == LineKind.TEXT
+    assert kinds["What we learnt"] == LineKind.HEADING  # after a sentence ending in a footnote number
 
 
 def test_every_rule_a_claim_may_excuse_has_a_fix() -> None:

@@ -22,7 +22,7 @@ _FIGURES = re.compile(r"^[\s\d.,%£$€()+-]+$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _SECTION_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
 _CHAPTER_NUMBER = re.compile(r"^\s*\d{1,2}\.?\s+[A-Z]")
-_SENTENCE_END = '.!?:”"’)'
+_SENTENCE_END = re.compile(r"""[.!?:”"’)]\d{0,2}$""")  # a footnote number may follow: 'trust.6'
 _OPEN_END = ".,;:!?…-–—(/&"
 
 HEADING_CHARACTERS = 80
@@ -87,7 +87,7 @@ def _is_heading(lines: list[str], index: int) -> bool:
         return True
     before = lines[index - 1].strip() if index else ""
     after = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    starts_block = not before or before[-1] in _SENTENCE_END
+    starts_block = not before or bool(_SENTENCE_END.search(before))
     return starts_block and (not after or _title_case(words))
 
 
