@@ -30,6 +30,19 @@ def row_quotes(cells: dict[tuple[str, str], list], slug: str) -> int:
     return sum(len(claims) for (row, _), claims in cells.items() if row == slug)
 
 
+def recording(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every query the store is asked from now on."""
+    read: list[str] = []
+    select = store.select
+
+    def spy(text: str, *args: object, **kwargs: object) -> object:
+        read.append(text)
+        return select(text, *args, **kwargs)
+
+    monkeypatch.setattr(store, "select", spy)
+    return read
+
+
 @pytest.fixture
 def store(synthetic: Project) -> Store:
     with open_store(synthetic.default_store, synthetic) as opened:
@@ -50,14 +63,7 @@ def test_above_the_budget_the_fewest_claims_are_embedded_and_the_rest_named(
     monkeypatch.setattr(matrix_module, "QUOTE_BUDGET", BUDGET)
     everything = matrix_cells(store, synthetic, "works")
     sizes = {slug: row_quotes(everything, slug) for slug, _ in everything}
-    read: list[str] = []
-    select = store.select
-
-    def spy(text: str, *args: object, **kwargs: object) -> object:
-        read.append(text)
-        return select(text, *args, **kwargs)
-
-    monkeypatch.setattr(store, "select", spy)
+    read = recording(store, monkeypatch)
     matrix = build_matrix(store, synthetic, "works", "claims")
     page = as_html(matrix)
     data = embedded(page)
@@ -118,3 +124,20 @@ def test_the_quotes_are_named_from_the_columns_names(
     assert sorted(columns) == sorted(matrix.columns)
     assert quotes and not set(quotes) & set(columns)
     assert set(quotes) <= {q["reviewed_in"] for claims in embedded(page).values() for q in claims}
+
+
+def test_kinds_are_counted_and_found_in_one_query(
+    synthetic: Project, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """There are seven kinds at most, one page: the counting query finds the columns too
+    (at 100,000 claims a separate query for them cost as much as the counting)."""
+    from test_readers_scale import counted_by_hand
+
+    read = recording(store, monkeypatch)
+    matrix = build_matrix(store, synthetic, "kinds", "claims")
+    monkeypatch.undo()
+    expected = counted_by_hand(store, synthetic, "kinds", "claims")
+    assert matrix.counts == expected
+    assert matrix.columns == sorted({column for _, column in expected}, key=lambda c: (c.casefold(), c))
+    assert len(matrix.columns) > 2
+    assert [text for text in read if "?key" in text] == [t for t in read if "COUNT(DISTINCT" in t]

@@ -235,6 +235,18 @@ def _counts_query(store: Store, dimension: str, measure: str, restrict: str) -> 
     return _COUNTS % (counted, _keyed(store, dimension, *patterns, restrict=restrict), _COLUMN[dimension])
 
 
+def _counted(
+    store: Store, dimension: str, measure: str, restrict: str, concepts: dict[str, tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """The store's count of each (concept, column) cell, for the concepts the map shows."""
+    counts = {}
+    for row in store.select(sparql_prologue() + _counts_query(store, dimension, measure, restrict)).dicts():
+        slug, column = str(row["concept"]).rsplit("/", 1)[-1], _shown(dimension, str(row["column"]))
+        if slug in concepts:
+            counts[(slug, column)] = int(str(row["n"]))
+    return counts
+
+
 def _quote_counts(store: Store, dimension: str, restrict: str, kept: set[str]) -> dict[str, int]:
     """Quotes per concept row as `matrix_cells` lists them: one per claim and work. (The
     `memory:` store counts every column of a paged map, so it embeds less, never more.)"""
@@ -283,9 +295,15 @@ def build_matrix(
 ) -> Matrix:
     """Counts for one page of columns (every column when they fit on one page)."""
     concepts = _concepts(store)
-    query = _columns_query(store, dimension)
-    found = [_shown(dimension, str(r["column"])) for r in store.select(sparql_prologue() + query).dicts()]
-    names = _names(store, found)
+    # There are seven kinds at most, one page: counting them finds them too (at 100,000
+    # claims a query for the columns alone cost as much as the counting).
+    counted = _counted(store, dimension, measure, "", concepts) if dimension == "kinds" else None
+    if counted is not None:
+        found = sorted({column for _, column in counted})
+    else:
+        query = sparql_prologue() + _columns_query(store, dimension)
+        found = [_shown(dimension, str(r["column"])) for r in store.select(query).dicts()]
+    names = _names(store, found) if dimension != "kinds" else {}
     ordered = sorted(found, key=lambda c: (names.get(c, c).casefold(), c))
     pages = max(1, -(-len(ordered) // PAGE_COLUMNS))
     if not 1 <= page <= pages:
@@ -296,12 +314,10 @@ def build_matrix(
     # every solution (over five minutes at 10,000 claims), so it counts every column and the
     # page is kept here.
     restrict = _values("column", columns) if pages > 1 and hashed(store) else ""
+    if counted is None:
+        counted = _counted(store, dimension, measure, restrict, concepts)
     shown = set(columns)
-    counts: dict[tuple[str, str], int] = {}
-    for row in store.select(sparql_prologue() + _counts_query(store, dimension, measure, restrict)).dicts():
-        slug, column = str(row["concept"]).rsplit("/", 1)[-1], _shown(dimension, str(row["column"]))
-        if slug in concepts and column in shown:
-            counts[(slug, column)] = int(str(row["n"]))
+    counts = {cell: n for cell, n in counted.items() if cell[1] in shown}
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for slug, (group, label) in sorted(concepts.items(), key=lambda kv: (kv[1][0], kv[1][1].lower())):
         groups[group].append((slug, label))
