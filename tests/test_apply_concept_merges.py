@@ -205,6 +205,20 @@ def test_a_plan_that_would_break_the_corpus_is_refused_with_file_line_and_fix(
     assert _files(duplicated) == before
 
 
+def test_a_retired_concept_no_claim_uses_is_removed_and_nothing_else(duplicated: Path) -> None:
+    _replace(duplicated, TSRC, "partnership_type: csp", "partnership_type: cross-sector-partnership")
+    (duplicated / "corpus/concept-merges.yaml").write_text("merges: {}\nretire:\n  - csp\n", encoding="utf-8")
+    documents = {name: (duplicated / name).read_bytes() for name in (WALLACE, TSRC)}
+    concepts_before = (duplicated / CONCEPTS).read_text(encoding="utf-8")
+    result = _tool(duplicated, "--apply")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "0 claim lines in 0 files changed; 1 concepts removed (the plan: 0 merges, 1 retirements)"
+    )
+    assert (duplicated / CONCEPTS).read_text(encoding="utf-8") == concepts_before.replace(CSP, "")
+    assert {name: (duplicated / name).read_bytes() for name in documents} == documents
+
+
 def test_no_merges_file_is_no_change(mini: Project) -> None:
     before = _files(mini.root)
     result = _tool(mini.root, "--apply")

@@ -99,7 +99,7 @@ def read_plan(text: str, shown_as: str = MERGES_FILE) -> Plan:
         for k in data
         if k not in PLAN_KEYS
     ]
-    merges, retire = data.get("merges") or {}, data.get("retire") or []
+    merges, retire = data.get("merges") or LineDict(), data.get("retire") or []
     if not isinstance(merges, LineDict) or not all(isinstance(v, str) for v in merges.values()):
         fix = "write one 'old-slug: kept-slug' per line"
         problems.append(
