@@ -197,3 +197,76 @@ def test_mistakes_in_the_second_coding_and_the_resolutions_name_file_line_and_fi
     assert f"{where} line 8: unknown field 'chnage' — did you mean 'change'?" in result.stderr
     assert f"{where} line 2: the corpus should change, but 'change' does not say how" in result.stderr
     assert f"{where} line 13: decision 'mine' — write one of corpus, second, both" in result.stderr
+
+
+def test_a_claim_added_on_a_short_passage_counts_only_with_the_passage_as_its_quote(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    passage = "Strong leadership from the council kept every partner at the table."
+    for name in ("agreement/blind-sheet.yaml", "documents/doc-b.yaml"):
+        path = root / "corpus" / name
+        path.write_text(path.read_text().replace(passage, "Strong leadership"))
+    doc_b = root / "corpus" / "documents" / "doc-b.yaml"
+    doc_b.write_text(
+        doc_b.read_text()
+        + '  - {id: b5, concept: trust, polarity: enables, section: case, quote: "Strong leadership"}\n'
+        + '  - {id: b6, concept: power, polarity: enables, section: case, quote: "leadership"}\n'
+    )
+    comparison = compare(root)
+    assert ("u003", "b5") in comparison.side.added and ("u003", "b6") not in comparison.side.added
+    assert comparison.side.coding["u003"] == {"leadership": "enables", "trust": "enables"}
+    assert comparison.rows[1].second_only == 0
+
+
+def test_the_second_coding_is_read_through_the_vocabulary_reviews_merges(tmp_path: Path) -> None:
+    """The blind coding stays as coded; a concept merged since is read as the one kept."""
+    root = copy_fixture(tmp_path)
+    (root / "corpus" / "concept-merges.yaml").write_text(
+        "merges:\n  funding: power\n  time: trust\nretire:\n  - partnership-myth\n", encoding="utf-8"
+    )
+    concepts = root / "corpus" / "concepts.yaml"
+    kept = [
+        line
+        for line in concepts.read_text().splitlines()
+        if "slug: funding" not in line and "slug: time" not in line
+    ]
+    concepts.write_text("\n".join(kept) + "\n")
+    doc_a = root / "corpus" / "documents" / "doc-a.yaml"
+    doc_a.write_text(
+        doc_a.read_text()
+        .replace("concept: funding", "concept: power")
+        .replace("concept: time", "concept: trust")
+    )
+    second = root / "corpus" / "agreement" / "second-coding.yaml"
+    second.write_text(
+        second.read_text().replace(
+            "  - {concept: funding, polarity: hinders}\n",
+            "  - {concept: funding, polarity: hinders}\n  - {concept: partnership-myth, polarity: neutral}\n",
+        )
+    )
+    comparison = compare(root)
+    assert comparison.second["u001"] == {"trust": "mixed"}  # trust enables + time neutral, one concept now
+    assert comparison.second["u002"] == {"power": "hinders", "partnership-myth": "neutral"}
+    assert comparison.side.coding["u002"] == {"power": "hinders"}
+    (root / "corpus" / "agreement" / "resolutions.yaml").write_text(RESOLVED, encoding="utf-8")
+    result = run_tool(root, "--disagreements")
+    assert result.returncode == 0, result.stderr
+    assert "u001 doc-a: trust: corpus enables (a1, a2), second mixed" in result.stdout
+    # the resolution of u001 time is read as one of u001 trust, whose codings have changed
+    assert (
+        "line 2: u001 trust was resolved for corpus enables, second neutral; the codings are now "
+        "corpus enables, second mixed — resolve it again"
+    ) in result.stderr
+
+
+def test_every_disagreement_of_the_repositorys_second_coding_is_resolved() -> None:
+    """The issue asks for the disagreements resolved and the resolution recorded: a change to a
+    sampled claim that opens a new disagreement, or makes a recorded one stale, is named here."""
+    from agreement import check_resolutions, disagreements, read_renames, read_resolutions
+
+    comparison = compare(REPO)
+    assert comparison.uncoded == []
+    found = disagreements(comparison.units, comparison.side, comparison.second)
+    resolutions = read_resolutions(REPO / "corpus/agreement/resolutions.yaml", REPO, read_renames(REPO))
+    check = check_resolutions(found, resolutions, comparison.side, "corpus/agreement/resolutions.yaml")
+    assert [d.unit.unit + " " + d.concept for d in check.unresolved] == []
+    assert check.stale == []

@@ -48,10 +48,11 @@ DECISIONS = {
     "both": "both codings are acceptable readings of the passage",
 }
 ADDED_MIN_WORDS = 5
-"""A claim outside the key counts for a passage when its quote lies inside the passage and
-is of this many words (a claim split out of the sentence, say). A short quote ("trust",
-"lack of commitment") lies inside passages it was never read in: in a table of factors
-the same words stand in many rows, one claim each."""
+"""A claim outside the key counts for a passage when its quote is the passage (as the
+sample groups claims by quote), or lies inside it and is of this many words (a claim
+split out of the sentence, say). A short quote ("trust", "lack of commitment") lies
+inside passages it was never read in: in a table of factors the same words stand in
+many rows, one claim each."""
 
 
 def kappa(counts: Mapping[tuple[str, str], int]) -> float | None:
@@ -137,10 +138,11 @@ def _codes_passage(claim: Claim, passage: str) -> bool:
     return quote in passage or passage in quote
 
 
-def _polarity(claims: Iterable[Claim]) -> str:
-    """One polarity for a concept coded by several claims on one passage: theirs when they
-    agree, else `mixed` (the passage reads the concept both ways)."""
-    found = {c.polarity for c in claims}
+def one_polarity(polarities: Iterable[str]) -> str:
+    """One polarity for a concept coded several times on one passage (by several claims, or
+    by codes the vocabulary review merged into one concept): theirs when they agree, else
+    `mixed` (the passage reads the concept both ways)."""
+    found = set(polarities)
     return found.pop() if len(found) == 1 else "mixed"
 
 
@@ -163,59 +165,102 @@ def corpus_side(units: list[Unit], corpus: Corpus) -> CorpusSide:
         for claim in by_id.values():
             if claim.id in unit.claims or fold(claim.quote) not in passage:
                 continue
-            if len(claim.quote.split()) >= ADDED_MIN_WORDS:
+            if fold(claim.quote) == passage or len(claim.quote.split()) >= ADDED_MIN_WORDS:
                 side.added.append((unit.unit, claim.id))
                 chosen.append(claim)
         side.claims[unit.unit] = chosen
         concepts: dict[str, list[Claim]] = {}
         for claim in chosen:
             concepts.setdefault(claim.concept, []).append(claim)
-        side.coding[unit.unit] = {concept: _polarity(claims) for concept, claims in concepts.items()}
+        side.coding[unit.unit] = {
+            concept: one_polarity(c.polarity for c in claims) for concept, claims in concepts.items()
+        }
         side.mixed += [
             (unit.unit, c) for c, claims in concepts.items() if len({x.polarity for x in claims}) > 1
         ]
     return side
 
 
-def read_second_coding(path: Path, root: Path, units: list[Unit], vocabulary: set[str]) -> Coding:
+MERGES = Path("corpus") / "concept-merges.yaml"
+
+
+@dataclass(frozen=True)
+class Renames:
+    """The vocabulary review's decisions (corpus/concept-merges.yaml, see
+    tools/apply_concept_merges.py): the second coding was made against the vocabulary as it
+    was, and is kept as coded, so its merged slugs are read as the kept ones and its retired
+    ones are still accepted."""
+
+    merges: dict[str, str] = field(default_factory=dict)
+    retired: frozenset[str] = frozenset()
+
+    def kept(self, slug: str) -> str:
+        seen = {slug}
+        while slug in self.merges and self.merges[slug] not in seen:
+            slug = self.merges[slug]
+            seen.add(slug)
+        return slug
+
+
+def read_renames(root: Path) -> Renames:
+    path = root / MERGES
+    if not path.exists():
+        return Renames()
+    data, problems = load_yaml(path.read_text(encoding="utf-8"), str(MERGES))
+    if problems:
+        raise InputError(problems)
+    data = data if isinstance(data, dict) else {}
+    merges, retired = data.get("merges") or {}, data.get("retire") or []
+    return Renames({str(k): str(v) for k, v in dict(merges).items()}, frozenset(map(str, retired)))
+
+
+def read_second_coding(
+    path: Path, root: Path, units: list[Unit], vocabulary: set[str], renames: Renames | None = None
+) -> Coding:
     """The second coder's file, every mistake named at its line: a unit not in the sample,
-    a concept not in the vocabulary, a polarity not among the four, a concept coded twice."""
+    a concept not in the vocabulary, a polarity not among the four, a concept coded twice.
+    Slugs are read through the vocabulary review's `renames`."""
+    renames = renames or Renames()
+    known = vocabulary | set(renames.merges) | renames.retired
+    codes: dict[str, dict[str, list[str]]] = {}
     problems: list[SourceProblem] = []
     shown = _shown(path, root)
     sampled = {u.unit for u in units}
-    coding: Coding = {}
+    written: dict[str, set[str]] = {}
     for item in _items(path, root, "units", problems):
         unit = item.get("unit")
         if unit not in sampled:
             fix = did_you_mean(str(unit), sampled, "the blind sheet")
             problems.append(SourceProblem(shown, item.line, f"unit '{unit}' is not in the sample", fix))
             continue
-        if unit in coding:
+        if unit in written:
             problems.append(SourceProblem(shown, item.line, f"unit '{unit}' is coded twice", "merge the two"))
             continue
-        coding[unit] = {}
+        written[unit] = set()
+        codes[unit] = {}
         for code in item.get("codes") or []:
             line = code.line if isinstance(code, LineDict) else item.line
             concept, polarity = (
                 (code.get("concept"), code.get("polarity")) if isinstance(code, dict) else (None, None)
             )
-            if concept not in vocabulary:
-                fix = did_you_mean(str(concept), vocabulary, "corpus/concepts.yaml")
+            if concept not in known:
+                fix = did_you_mean(str(concept), known, "corpus/concepts.yaml")
                 problems.append(SourceProblem(shown, line, f"{unit}: '{concept}' is not a concept", fix))
             elif polarity not in POLARITIES:
                 fix = f"write one of {', '.join(POLARITIES)}"
                 problems.append(
                     SourceProblem(shown, line, f"{unit}: polarity '{polarity}' of {concept}", fix)
                 )
-            elif concept in coding[unit]:
+            elif concept in written[unit]:
                 problems.append(
                     SourceProblem(shown, line, f"{unit}: {concept} is coded twice", "keep one code")
                 )
             else:
-                coding[unit][concept] = polarity
+                written[unit].add(concept)
+                codes[unit].setdefault(renames.kept(concept), []).append(polarity)
     if problems:
         raise InputError(problems)
-    return coding
+    return {unit: {c: one_polarity(ps) for c, ps in found.items()} for unit, found in codes.items()}
 
 
 @dataclass(frozen=True)
@@ -322,7 +367,7 @@ def compare(root: Path, second_path: Path | None = None) -> Comparison:
     units = read_units(root / AGREEMENT / "blind-sheet.yaml", root / AGREEMENT / "sample-key.yaml", root)
     vocabulary = {c.slug for c in corpus.concepts}
     second_path = second_path or root / AGREEMENT / "second-coding.yaml"
-    second = read_second_coding(second_path, root, units, vocabulary)
+    second = read_second_coding(second_path, root, units, vocabulary, read_renames(root))
     uncoded = [u.unit for u in units if u.unit not in second]
     coded = [u for u in units if u.unit in second]
     side = corpus_side(coded, corpus)
@@ -423,8 +468,10 @@ class Resolution:
     line: int
 
 
-def read_resolutions(path: Path, root: Path) -> list[Resolution]:
-    """The resolved disagreements; each mistake of form named at its line."""
+def read_resolutions(path: Path, root: Path, renames: Renames | None = None) -> list[Resolution]:
+    """The resolved disagreements, concepts read through the vocabulary review's `renames`;
+    each mistake of form named at its line."""
+    renames = renames or Renames()
     problems: list[SourceProblem] = []
     shown = _shown(path, root)
     found: list[Resolution] = []
@@ -445,6 +492,7 @@ def read_resolutions(path: Path, root: Path) -> list[Resolution]:
             problem(f"decision '{values['decision']}'", f"write one of {', '.join(DECISIONS)}", "decision")
         if values["decision"] == "second" and not values["change"]:
             problem("the corpus should change, but 'change' does not say how", "add 'change: CLAIM: what'")
+        values["concept"] = renames.kept(values["concept"])
         pair = (values["unit"], values["concept"])
         if pair in seen:
             problem(f"{pair[0]} {pair[1]} is resolved twice (first at line {seen[pair]})", "keep one")
@@ -536,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     path = (args.resolutions or root / AGREEMENT / "resolutions.yaml").resolve()
     try:
         comparison = compare(root, args.second)
-        resolutions = read_resolutions(path, root) if path.exists() else None
+        resolutions = read_resolutions(path, root, read_renames(root)) if path.exists() else None
     except InputError as exc:
         print(
             f"{len(exc.problems)} problems found:",
