@@ -126,18 +126,31 @@ def test_the_quotes_are_named_from_the_columns_names(
     assert set(quotes) <= {q["reviewed_in"] for claims in embedded(page).values() for q in claims}
 
 
-def test_kinds_are_counted_and_found_in_one_query(
-    synthetic: Project, store: Store, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("dimension", ["kinds", "documents"])
+def test_few_columns_are_counted_and_found_in_one_query(
+    synthetic: Project, store: Store, monkeypatch: pytest.MonkeyPatch, dimension: str
 ) -> None:
-    """There are seven kinds at most, one page: the counting query finds the columns too
-    (at 100,000 claims a separate query for them cost as much as the counting)."""
+    """Kinds and reviewed documents are few: the counting query finds the columns too (at
+    100,000 claims a separate query for them cost as much as the counting)."""
     from test_readers_scale import counted_by_hand
 
     read = recording(store, monkeypatch)
-    matrix = build_matrix(store, synthetic, "kinds", "claims")
+    matrix = build_matrix(store, synthetic, dimension, "claims")
     monkeypatch.undo()
-    expected = counted_by_hand(store, synthetic, "kinds", "claims")
+    expected = counted_by_hand(store, synthetic, dimension, "claims")
     assert matrix.counts == expected
-    assert matrix.columns == sorted({column for _, column in expected}, key=lambda c: (c.casefold(), c))
+    columns = {column for _, column in expected}
+    assert matrix.columns == sorted(columns, key=lambda c: (matrix.name(c).casefold(), c))
     assert len(matrix.columns) > 2
     assert [text for text in read if "?key" in text] == [t for t in read if "COUNT(DISTINCT" in t]
+
+
+def test_documents_counted_at_once_still_come_in_pages(
+    synthetic: Project, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = build_matrix(store, synthetic, "documents", "claims")
+    monkeypatch.setattr(matrix_module, "PAGE_COLUMNS", 3)
+    pages = [build_matrix(store, synthetic, "documents", "claims", n) for n in (1, 2)]
+    assert [p.columns for p in pages] == [whole.columns[:3], whole.columns[3:]] and whole.columns[3:]
+    assert {cell: n for p in pages for cell, n in p.counts.items()} == whole.counts
+    assert all({column for _, column in p.counts} <= set(p.columns) for p in pages)
