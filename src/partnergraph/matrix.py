@@ -13,7 +13,9 @@ so that a spreadsheet shows the name and a script still finds the key in the bra
 The store counts the cells (one GROUP BY), and the quotes behind them are read only for
 the HTML map: at 100,000 claims, pulling every claim into Python took 133 s. Columns come
 in pages of `PAGE_COLUMNS` (a map of 20,000 works is 20 million cells no one can read);
-a paged output says which columns it shows.
+a paged output says which columns it shows. The HTML file embeds at most `QUOTE_BUDGET`
+quotes and says which command lists the ones it left out; the served map fetches a
+cell's quotes when it is opened.
 """
 
 from __future__ import annotations
