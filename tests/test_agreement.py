@@ -14,7 +14,8 @@ import pytest
 REPO = Path(__file__).parent.parent
 sys.path.insert(0, str(REPO / "tools"))
 
-from agreement import compare, kappa, share  # noqa: E402
+from coding_comparison import compare  # noqa: E402
+from kappa import kappa, share  # noqa: E402
 
 FIXTURE = Path(__file__).parent / "fixtures" / "agreement"
 
@@ -261,7 +262,8 @@ def test_the_second_coding_is_read_through_the_vocabulary_reviews_merges(tmp_pat
 def test_every_disagreement_of_the_repositorys_second_coding_is_resolved() -> None:
     """The issue asks for the disagreements resolved and the resolution recorded: a change to a
     sampled claim that opens a new disagreement, or makes a recorded one stale, is named here."""
-    from agreement import check_resolutions, disagreements, read_renames, read_resolutions
+    from coding_comparison import disagreements, read_renames
+    from coding_resolutions import check_resolutions, read_resolutions
 
     comparison = compare(REPO)
     assert comparison.uncoded == []
