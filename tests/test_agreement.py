@@ -222,7 +222,8 @@ def test_the_second_coding_is_read_through_the_vocabulary_reviews_merges(tmp_pat
     """The blind coding stays as coded; a concept merged since is read as the one kept."""
     root = copy_fixture(tmp_path)
     (root / "corpus" / "concept-merges.yaml").write_text(
-        "merges:\n  funding: power\n  time: trust\nretire:\n  - partnership-myth\n", encoding="utf-8"
+        "merges:\n  funding: power\n  time: trust\nretire:\n  - partnership-myth\n  - communication\n",
+        encoding="utf-8",
     )
     concepts = root / "corpus" / "concepts.yaml"
     kept = [
@@ -239,19 +240,30 @@ def test_the_second_coding_is_read_through_the_vocabulary_reviews_merges(tmp_pat
     )
     second = root / "corpus" / "agreement" / "second-coding.yaml"
     second.write_text(
-        second.read_text().replace(
+        second.read_text()
+        .replace(
             "  - {concept: funding, polarity: hinders}\n",
             "  - {concept: funding, polarity: hinders}\n  - {concept: partnership-myth, polarity: neutral}\n",
+        )
+        .replace(
+            "  - {concept: leadership, polarity: enables}\n",
+            "  - {concept: leadership, polarity: enables}\n  - {concept: communication, polarity: enables}\n",
         )
     )
     comparison = compare(root)
     assert comparison.second["u001"] == {"trust": "mixed"}  # trust enables + time neutral, one concept now
-    assert comparison.second["u002"] == {"power": "hinders", "partnership-myth": "neutral"}
+    assert comparison.second["u002"] == {"power": "hinders"}
+    # a retired concept gone from the vocabulary is left out; one still there (not yet applied) is kept
+    assert comparison.retired == [("u002", "partnership-myth")]
+    assert comparison.second["u003"]["communication"] == "enables"
     assert comparison.side.coding["u002"] == {"power": "hinders"}
     (root / "corpus" / "agreement" / "resolutions.yaml").write_text(RESOLVED, encoding="utf-8")
     result = run_tool(root, "--disagreements")
     assert result.returncode == 0, result.stderr
     assert "u001 doc-a: trust: corpus enables (a1, a2), second mixed" in result.stdout
+    assert "1 codes of the second coding name concepts retired since (left out): u002 partnership-myth" in (
+        result.stderr
+    )
     # the resolution of u001 time is read as one of u001 trust, whose codings have changed
     assert (
         "line 2: u001 trust was resolved for corpus enables, second neutral; the codings are now "

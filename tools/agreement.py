@@ -101,6 +101,11 @@ def changes(comparison: Comparison) -> list[str]:
     ]
     if side.mixed:
         out.append(f"{len(side.mixed)} concepts coded with two polarities on one passage, compared as mixed")
+    if comparison.retired:
+        out.append(
+            f"{len(comparison.retired)} codes of the second coding name concepts retired since (left out): "
+            + ", ".join(f"{u} {c}" for u, c in comparison.retired)
+        )
     if comparison.uncoded:
         out.append(
             f"{len(comparison.uncoded)} units not in the second coding: {', '.join(comparison.uncoded)}"

@@ -175,11 +175,14 @@ def read_renames(root: Path) -> Renames:
 
 def read_second_coding(
     path: Path, root: Path, units: list[Unit], vocabulary: set[str], renames: Renames | None = None
-) -> Coding:
+) -> tuple[Coding, list[tuple[str, str]]]:
     """The second coder's file, every mistake named at its line: a unit not in the sample,
     a concept not in the vocabulary, a polarity not among the four, a concept coded twice.
-    Slugs are read through the vocabulary review's `renames`."""
+    Slugs are read through the vocabulary review's `renames`; the codes of a concept it has
+    retired from the vocabulary are set apart (unit, concept), since neither coder can
+    code a concept the vocabulary no longer has."""
     renames = renames or Renames()
+    retired: list[tuple[str, str]] = []
     known = vocabulary | set(renames.merges) | renames.retired
     codes: dict[str, dict[str, list[str]]] = {}
     problems: list[SourceProblem] = []
@@ -214,12 +217,14 @@ def read_second_coding(
                 problems.append(
                     SourceProblem(shown, line, f"{unit}: {concept} is coded twice", "keep one code")
                 )
+            elif concept in renames.retired and concept not in vocabulary:
+                retired.append((unit, concept))
             else:
                 written[unit].add(concept)
                 codes[unit].setdefault(renames.kept(concept), []).append(polarity)
     if problems:
         raise InputError(problems)
-    return {unit: {c: one_polarity(ps) for c, ps in found.items()} for unit, found in codes.items()}
+    return {unit: {c: one_polarity(ps) for c, ps in found.items()} for unit, found in codes.items()}, retired
 
 
 @dataclass(frozen=True)
@@ -320,6 +325,8 @@ class Comparison:
     second: Coding
     rows: list[Agreement]
     uncoded: list[str]
+    retired: list[tuple[str, str]] = field(default_factory=list)
+    """The second coder's codes of concepts retired from the vocabulary since, left out."""
 
 
 def compare(root: Path, second_path: Path | None = None) -> Comparison:
@@ -331,7 +338,7 @@ def compare(root: Path, second_path: Path | None = None) -> Comparison:
     units = read_units(root / AGREEMENT / "blind-sheet.yaml", root / AGREEMENT / "sample-key.yaml", root)
     vocabulary = {c.slug for c in corpus.concepts}
     second_path = second_path or root / AGREEMENT / "second-coding.yaml"
-    second = read_second_coding(second_path, root, units, vocabulary, read_renames(root))
+    second, retired = read_second_coding(second_path, root, units, vocabulary, read_renames(root))
     uncoded = [u.unit for u in units if u.unit not in second]
     coded = [u for u in units if u.unit in second]
     side = corpus_side(coded, corpus)
@@ -341,4 +348,4 @@ def compare(root: Path, second_path: Path | None = None) -> Comparison:
         for d in documents
     ]
     rows.append(agreement("all documents", coded, side.coding, second, len(vocabulary)))
-    return Comparison(coded, side, second, rows, uncoded)
+    return Comparison(coded, side, second, rows, uncoded, retired)
