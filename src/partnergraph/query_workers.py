@@ -98,6 +98,10 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         self.failure: str | None = None
+        self._starting = size
+        self.started = threading.Event()
+        """Set once the first `size` workers have started or failed to (the server warms its
+        pages after that, so that neither slows the other's start on a machine of few cores)."""
         for _ in range(size):
             self._replace()
 
@@ -113,6 +117,15 @@ class WorkerPool:
         threading.Thread(target=self._start_one, name="query-worker-start", daemon=True).start()
 
     def _start_one(self) -> None:
+        try:
+            self._start()
+        finally:
+            with self._lock:
+                self._starting -= 1
+                if self._starting == 0:
+                    self.started.set()
+
+    def _start(self) -> None:
         command = [sys.executable, "-m", __name__, self.descriptor, str(self.project.root)]
         worker = _Worker(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE))
         with self._lock:
