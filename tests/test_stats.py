@@ -13,7 +13,7 @@ from partnergraph.stats import STATS_QUERIES, graph_stats, render_stats
 
 def test_json_is_one_document_with_every_table(built: Project) -> None:
     with open_store(built.default_store) as store:
-        tables = graph_stats(store, built)
+        tables = graph_stats(store)
     data = json.loads(render_stats(tables, "json"))
     assert list(data) == list(STATS_QUERIES)
     for title, result in tables.items():
@@ -25,7 +25,7 @@ def test_json_is_one_document_with_every_table(built: Project) -> None:
 
 def test_table_and_csv_keep_a_titled_section_per_table(built: Project) -> None:
     with open_store(built.default_store) as store:
-        tables = graph_stats(store, built)
+        tables = graph_stats(store)
     sections = render_stats(tables, "csv").split("\n\n")
     assert [s.splitlines()[0] for s in sections] == [f"# {t}" for t in STATS_QUERIES]
     for section, result in zip(sections, tables.values(), strict=True):

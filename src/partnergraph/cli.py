@@ -241,7 +241,7 @@ def stats(obj: Context, fmt: str, out: Path | None, asserted_only: bool) -> None
     from .stats import graph_stats, render_stats
 
     with obj.open_store() as store:
-        tables = graph_stats(store, obj.project, include_inferred=not asserted_only)
+        tables = graph_stats(store, include_inferred=not asserted_only)
     emit(render_stats(tables, fmt), out)
 
 
