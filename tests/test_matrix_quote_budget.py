@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,26 @@ def test_documents_counted_at_once_still_come_in_pages(
     assert [p.columns for p in pages] == [whole.columns[:3], whole.columns[3:]] and whole.columns[3:]
     assert {cell: n for p in pages for cell, n in p.counts.items()} == whole.counts
     assert all({column for _, column in p.counts} <= set(p.columns) for p in pages)
+
+
+def test_in_a_browser_a_left_out_cell_names_the_command(
+    synthetic: Project, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, visit
+) -> None:
+    """Chromium opens the budgeted map from a file: a kept cell shows its quotes, a left-out
+    cell the command that lists them, and the page runs without errors."""
+    monkeypatch.setattr(matrix_module, "QUOTE_BUDGET", BUDGET)
+    page = tmp_path / "map.html"
+    page.write_text(as_html(build_matrix(store, synthetic, "documents", "claims")), encoding="utf-8")
+    data = embedded(page.read_text(encoding="utf-8"))
+    kept = next(iter(data))
+    left = next(k for k in re.findall(r'data-cell="([^"]+)"', page.read_text()) if k not in data)
+    visit.page.goto(page.as_uri())
+    visit.page.click(f"td[data-cell='{kept}']")
+    assert visit.page.locator("#panel blockquote").count() == len(data[kept])
+    assert data[kept][0]["quote"] in visit.page.inner_text("#panel")
+    visit.page.click("#panel-close")
+    visit.page.click(f"td[data-cell='{left}']")
+    text = visit.page.inner_text("#panel")
+    assert f"partnergraph evidence {left.split('|')[0]} lists them all" in text
+    assert visit.page.locator("#panel blockquote").count() == 0
+    assert visit.errors == [] and visit.external_requests() == []
