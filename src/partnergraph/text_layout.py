@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-_BULLET = "•●▪◦‣■□➢✓-–*"
+_ROUND_BULLETS = "•●▪◦‣■□➢✓"
+"""Bullets that never occur in prose; a dash or an asterisk may."""
+_BULLET = _ROUND_BULLETS + "-–*"
 _MARKER = re.compile(rf"^\s*(?:[{re.escape(_BULLET)}]|\(?(?:\d{{1,2}}|[a-z]|[ivx]{{1,4}})[.)])(?:\s+|$)")
 _BULLET_START = re.compile(rf"^\s*[{re.escape(_BULLET)}](?:\s+|$)")
 _LONE_MARKER = re.compile(rf"^\s*[{re.escape(_BULLET)}]\s*$")
@@ -48,7 +50,7 @@ def is_figures_row(line: str) -> bool:
 def cell_tabs(line: str) -> list[int]:
     """Offsets in the line of the tabs that part two cells: text on both sides (a tab
     just after a bullet is the bullet's, a leading tab only indents a wrapped cell)."""
-    body_start = _MARKER.match(line).end() if _MARKER.match(line) else 0
+    body_start = marker.end() if (marker := _MARKER.match(line)) else 0
     return [
         at
         for at, char in enumerate(line)
@@ -98,7 +100,7 @@ def _in_sentence(lines: list[str], index: int) -> bool:
     before = lines[index - 1].rstrip() if index else ""
     mark = lines[index].lstrip()[:1]
     cited_page = before.endswith(":") and before[-2:-1].isdigit()  # '(Cairns et al, 2006:' then '17)'
-    return mark not in "•●▪◦‣■□➢✓" and bool(before) and (before[-1] not in ".:;!?”" or cited_page)
+    return mark not in _ROUND_BULLETS and bool(before) and (before[-1] not in ".:;!?”" or cited_page)
 
 
 def classify(lines: list[str]) -> list[LineKind]:
