@@ -284,3 +284,33 @@ def test_every_disagreement_of_the_repositorys_second_coding_is_resolved() -> No
     check = check_resolutions(found, resolutions, comparison.side, "corpus/agreement/resolutions.yaml")
     assert [d.unit.unit + " " + d.concept for d in check.unresolved] == []
     assert check.stale == []
+
+
+def test_figures_and_resolutions_stay_on_the_first_coding_once_the_corpus_is_corrected(
+    tmp_path: Path,
+) -> None:
+    """After resolution the corpus is corrected toward the second coder; compared with the
+    corrected corpus the disagreement would vanish and kappa rise by construction. The
+    frozen first coding keeps the figures those of two independent codings, and the
+    current corpus only says which corrections are made."""
+    root = copy_fixture(tmp_path)
+    (root / "corpus" / "agreement" / "resolutions.yaml").write_text(RESOLVED + TRUST_U003, encoding="utf-8")
+    before = run_tool(root, "--format", "markdown")
+    assert run_tool(root, "--freeze").returncode == 0
+    assert "- {id: a2, concept: time, polarity: enables}" in (
+        root / "corpus" / "agreement" / "first-coding.yaml"
+    ).read_text(encoding="utf-8")
+    refused = run_tool(root, "--freeze")
+    assert refused.returncode == 1 and "is written once" in refused.stderr
+    doc_a = root / "corpus" / "documents" / "doc-a.yaml"
+    doc_a.write_text(
+        doc_a.read_text().replace(
+            "a2, concept: time, polarity: enables", "a2, concept: time, polarity: neutral"
+        )
+    )
+    after = run_tool(root, "--format", "markdown", "--check")
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
+    assert "1 of 1 corrections made in the current corpus" in after.stderr
+    current = run_tool(root, "--format", "markdown", "--current")
+    assert current.stdout != before.stdout

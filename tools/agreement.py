@@ -11,10 +11,14 @@ saw "funding" in a passage on trust) but they lift the percentage agreement to n
 100%, so kappa is also given over the concepts either coder used. Polarity is compared
 only where both coded the concept: Cohen's kappa over the four polarities.
 
-The corpus side is the corpus as it is now: the claims the sample key names, found by
-id, and claims outside the key on the same passage (a claim split out of it, say). A
-claim since removed, or moved to another passage, is counted and left out, so the
-figures never silently compare against a coding that is no longer there. The reading
+The corpus side is the first coding: the corpus as it was when the sample was drawn,
+kept in corpus/agreement/first-coding.yaml (`--freeze` writes it from the corpus). The
+figures and the resolutions are read against it, since after the disagreements are
+resolved and the corpus corrected, the corrected corpus would agree with the second
+coder by construction. The corpus as it is now is read too: the claims the sample key
+names, found by id, and claims outside the key on the same passage (a claim split out of
+it, say); it tells which corrections the resolutions asked for are made, and how the
+corpus moved on the sampled passages (`--current` compares with it instead). The reading
 and the figures are in coding_comparison.py, the resolutions of the disagreements in
 coding_resolutions.py, kappa itself in kappa.py; this is the command.
 
@@ -32,15 +36,18 @@ from pathlib import Path
 
 from coding_comparison import (
     AGREEMENT,
+    FIRST_CODING,
+    NONE,
     ROOT,
     Agreement,
     Comparison,
     compare,
     disagreements,
+    freeze,
     read_renames,
     shown_path,
 )
-from coding_resolutions import check_resolutions, read_resolutions, resolution_lines
+from coding_resolutions import ResolutionCheck, check_resolutions, read_resolutions, resolution_lines
 
 from partnergraph.errors import InputError
 
@@ -90,7 +97,7 @@ def plain(rows: list[Agreement]) -> str:
 
 def changes(comparison: Comparison) -> list[str]:
     """How the corpus moved on the sampled passages since the sample was drawn."""
-    side = comparison.side
+    side = comparison.current or comparison.side
     out = [
         f"{len(side.removed)} claims of the key no longer in the corpus (changed since sampling)"
         + (": " + ", ".join(f"{u} {c}" for u, c in side.removed) if side.removed else ""),
@@ -127,11 +134,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 on a disagreement not (or no longer) resolved"
     )
+    parser.add_argument(
+        "--current", action="store_true", help="compare with the corpus as it is now, not the first coding"
+    )
+    parser.add_argument("--freeze", action="store_true", help=f"write {FIRST_CODING} from the corpus")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     path = (args.resolutions or root / AGREEMENT / "resolutions.yaml").resolve()
+    if args.freeze and (root / FIRST_CODING).exists():
+        print(
+            f"{FIRST_CODING} exists: the first coding is written once, when the sample is drawn",
+            file=sys.stderr,
+        )
+        return 1
     try:
-        comparison = compare(root, args.second)
+        comparison = compare(root, args.second, current_only=args.current or args.freeze)
         resolutions = read_resolutions(path, root, read_renames(root)) if path.exists() else None
     except InputError as exc:
         print(
@@ -141,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.freeze:
+        (root / FIRST_CODING).write_text(freeze(comparison.side), encoding="utf-8")
+        print(f"{FIRST_CODING} written: {len(comparison.units)} units", file=sys.stderr)
+        return 0
     print(markdown(comparison.rows) if args.format == "markdown" else plain(comparison.rows))
     for line in changes(comparison):
         print(line, file=sys.stderr)
@@ -152,7 +173,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if args.check and found else 0
     check = check_resolutions(found, resolutions, comparison.side, shown_path(path, root))
     print("\n".join(resolution_lines(check)), file=sys.stderr)
+    if comparison.current is not None and comparison.current is not comparison.side:
+        print("\n".join(corrections(check, comparison)), file=sys.stderr)
     return 0 if check.ok or not args.check else 1
+
+
+def corrections(check: ResolutionCheck, comparison: Comparison) -> list[str]:
+    """Which of the corrections the resolutions decided for the second coder the current
+    corpus has made: it now codes the pair as the second coder did."""
+    asked = [(d, r) for d, r in check.resolved if r.decision == "second"]
+    current = comparison.current.coding if comparison.current else {}
+    open_ = [(d, r) for d, r in asked if current.get(d.unit.unit, {}).get(d.concept, NONE) != r.second]
+    lines = [f"{len(asked) - len(open_)} of {len(asked)} corrections made in the current corpus"]
+    lines += [f"  not yet: {r.unit} {r.concept}: {r.change or 'code ' + r.second}" for _, r in open_]
+    return lines
 
 
 if __name__ == "__main__":

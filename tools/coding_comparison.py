@@ -48,12 +48,21 @@ class Unit:
     claims: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class CodedClaim:
+    """A claim as the first coding had it: all that the comparison reads of a claim."""
+
+    id: str
+    concept: str
+    polarity: str
+
+
 @dataclass
 class CorpusSide:
-    """The corpus's current coding of each unit, and how the corpus moved since sampling."""
+    """The corpus's coding of each unit, and how the corpus moved since sampling."""
 
     coding: Coding
-    claims: dict[str, list[Claim]]
+    claims: dict[str, list[Claim] | list[CodedClaim]]
     removed: list[tuple[str, str]] = field(default_factory=list)
     moved: list[tuple[str, str]] = field(default_factory=list)
     added: list[tuple[str, str]] = field(default_factory=list)
@@ -137,6 +146,50 @@ def corpus_side(units: list[Unit], corpus: Corpus) -> CorpusSide:
         side.mixed += [
             (unit.unit, c) for c, claims in concepts.items() if len({x.polarity for x in claims}) > 1
         ]
+    return side
+
+
+FIRST_CODING = AGREEMENT / "first-coding.yaml"
+"""The corpus's coding of the sampled passages when the sample was drawn. The agreement is
+between two independent codings; once the disagreements are resolved and the corpus is
+corrected, comparing the second coding with the corrected corpus would count the
+resolution as agreement. So the figures and the resolutions are read against this
+snapshot, and the current corpus only tells which corrections have been made."""
+
+
+def freeze(side: CorpusSide) -> str:
+    """The snapshot file of `side`: per unit, the claims of the first coding."""
+    lines = [
+        "# The corpus's coding of the sampled passages when the sample was drawn (written by",
+        "# tools/agreement.py --freeze); the agreement figures compare the second coding with this.",
+        "units:",
+    ]
+    for unit, claims in side.claims.items():
+        lines.append(f"- unit: {unit}")
+        lines.append("  claims:" if claims else "  claims: []")
+        lines += [f"  - {{id: {c.id}, concept: {c.concept}, polarity: {c.polarity}}}" for c in claims]
+    return "\n".join(lines) + "\n"
+
+
+def frozen_side(path: Path, root: Path, units: list[Unit]) -> CorpusSide:
+    """The first coding as `freeze` wrote it, for the units of `units`."""
+    problems: list[SourceProblem] = []
+    written = {
+        item.get("unit"): item.get("claims") or [] for item in yaml_items(path, root, "units", problems)
+    }
+    if problems:
+        raise InputError(problems)
+    side = CorpusSide({}, {})
+    for unit in units:
+        claims = [
+            CodedClaim(str(c["id"]), str(c["concept"]), str(c["polarity"]))
+            for c in written.get(unit.unit, [])
+        ]
+        side.claims[unit.unit] = claims
+        concepts: dict[str, list[str]] = {}
+        for claim in claims:
+            concepts.setdefault(claim.concept, []).append(claim.polarity)
+        side.coding[unit.unit] = {c: one_polarity(ps) for c, ps in concepts.items()}
     return side
 
 
@@ -327,10 +380,13 @@ class Comparison:
     uncoded: list[str]
     retired: list[tuple[str, str]] = field(default_factory=list)
     """The second coder's codes of concepts retired from the vocabulary since, left out."""
+    current: CorpusSide | None = None
+    """The corpus as it is now, when the figures are read from the first coding's snapshot."""
 
 
-def compare(root: Path, second_path: Path | None = None) -> Comparison:
-    """The corpus under `root` against the second coding, per document and pooled."""
+def compare(root: Path, second_path: Path | None = None, current_only: bool = False) -> Comparison:
+    """The first coding (FIRST_CODING, or the corpus under `root` when there is no snapshot
+    or `current_only`) against the second coding, per document and pooled."""
     problems: list[SourceProblem] = []
     corpus = load_corpus(Project.locate(root), problems)
     if problems:
@@ -341,11 +397,13 @@ def compare(root: Path, second_path: Path | None = None) -> Comparison:
     second, retired = read_second_coding(second_path, root, units, vocabulary, read_renames(root))
     uncoded = [u.unit for u in units if u.unit not in second]
     coded = [u for u in units if u.unit in second]
-    side = corpus_side(coded, corpus)
+    current = corpus_side(coded, corpus)
+    snapshot = root / FIRST_CODING
+    side = current if current_only or not snapshot.exists() else frozen_side(snapshot, root, coded)
     documents = sorted({u.document for u in coded})
     rows = [
         agreement(d, [u for u in coded if u.document == d], side.coding, second, len(vocabulary))
         for d in documents
     ]
     rows.append(agreement("all documents", coded, side.coding, second, len(vocabulary)))
-    return Comparison(coded, side, second, rows, uncoded, retired)
+    return Comparison(coded, side, second, rows, uncoded, retired, current)
