@@ -90,3 +90,30 @@ def test_a_query_past_its_timeout_is_killed_and_reported(tmp_path: Path, built: 
     """The worker runs in a session of its own; past the timeout it is killed, not awaited."""
     answer = bench_servers.run_worker(built.default_store, built, "evidence-map", {}, timeout=0.01)
     assert answer == bench_servers.Answer(error="timeout 0 s")
+
+
+def test_a_load_past_its_timeout_is_reported_and_its_queries_left_out(
+    bench_report: tuple[dict, str, Path],
+) -> None:
+    _, _, work = bench_report
+    out = work / "stopped.json"
+    script = str(REPO / "benchmarks" / "bench_servers.py")
+    options = ["--loads", "oxigraph-load", "--load-timeout", "0.01", "--no-embedded", "--json", str(out)]
+    done = subprocess.run(
+        [
+            sys.executable,
+            script,
+            "--project",
+            str(work / "project-1000"),
+            "--workdir",
+            str(work / "stopped"),
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report == {"loads": {"oxigraph load": "> 0 s (stopped)"}, "answers": {}}
+    assert not (work / "x" / "oxigraph-load").exists()
