@@ -49,6 +49,7 @@ from .http_guard import (
     origin_allowed,
 )
 from .http_response import Response, error
+from .linked_data import LinkedData, serves
 from .matrix import DIMENSIONS, MEASURES, as_html, build_matrix, cell_claims, group_anchor
 from .names import WorkName, plural, reader_names, work_names
 from .namespaces import ID, sparql_prologue
@@ -104,6 +105,7 @@ class Explorer:
         self.project, self.store = project, store
         self._cache = BuildCache(self._build_stamp, CACHE_BYTES, _weight)
         self.endpoint = SparqlEndpoint(project, store)
+        self.linked_data = LinkedData(project, store, page, _page_of)
         self.warmed = threading.Event()
         """Set once `warm` has made (or failed to make) what a first visit needs."""
 
@@ -485,6 +487,8 @@ class Explorer:
         return Response(HTTPStatus.OK, body, kind, f"{stem}.{suffix}")
 
     def route(self, method: str, path: str, query: dict[str, list[str]], accept: str) -> Response:
+        if serves(path):  # the graph's own IRIs: negotiated by Accept, so not kept by path
+            return self.linked_data.respond(path, accept)
         key = (path, tuple(sorted((k, tuple(v)) for k, v in query.items())))
         return self._cache.get(key, lambda: self.page(path, query))
 
@@ -609,6 +613,15 @@ def _quietly(job: Callable[[], object]) -> None:
 def _weight(value: object) -> int:
     """A page weighs its body; the graph and the works, kept beside the pages, count as nothing."""
     return len(value.body) if isinstance(value, Response) else 0
+
+
+def _page_of(iri: str) -> str | None:
+    """The explorer's own page for a concept or a work, where an /id/ IRI sends a browser."""
+    if iri.startswith(CONCEPT_PREFIX):
+        return f"/concept/{_path(iri.removeprefix(CONCEPT_PREFIX))}"
+    if iri.startswith(str(ID["work/"])):
+        return f"/work/{_path(iri.removeprefix(str(ID['work/'])))}"
+    return None
 
 
 def _work_link(key: str, text: str) -> str:

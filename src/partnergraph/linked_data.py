@@ -1,0 +1,273 @@
+"""The graph's own IRIs, dereferenced by `partnergraph serve` as the W3C note "Cool URIs for
+the Semantic Web" and the "Best Practice Recipes for Publishing RDF Vocabularies" ask.
+
+An instance IRI (`https://w3id.org/partnergraph/id/concept/trust`, served here as
+`/id/concept/trust`) names a thing, not a page, so it answers 303 See Other to a document
+about it, chosen by the request's Accept header: the explorer's own page for a concept or a
+work, else `/doc/concept/trust.html`, or `/doc/concept/trust.ttl`, `.jsonld`, `.nt`, `.rdf`.
+The document URLs answer 200 (and `/doc/concept/trust` itself negotiates, naming the one it
+chose in Content-Location). A description is the resource's triples as subject and as object,
+with the label of each resource that points at it, so a reader sees what links there.
+
+The ontology uses hash IRIs (`pg:` = `.../ontology#`): a client drops the fragment before it
+asks, so `/ontology` answers the whole ontology at once, negotiated, with no redirect; its HTML
+page anchors each term by its local name, so `/ontology#Claim` lands on the term.
+
+Anything the Accept header allows nothing of is 406 with the types on offer; an IRI the graph
+does not know is 404, before any redirect, so a client never follows a 303 into a dead end.
+Every negotiated answer says `Vary: Accept`, so caches keep one copy per type.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from .http_response import Response, error
+from .namespaces import ID, PG, PREFIXES
+from .output import compact
+from .project import Project
+from .sparql_endpoint import negotiate
+from .sparql_results import to_oxigraph
+from .stores import Store, Term
+from .stores.base import Triple
+
+BASE = str(ID).removesuffix("id/")
+"""Where the project's IRIs live; a local path under it names the same resource here."""
+ONTOLOGY_IRI = str(PG).removesuffix("#")
+THING, DOCUMENT, ONTOLOGY = "/id/", "/doc/", "/ontology"
+CONTEXT_FILE = "context.jsonld"
+"""The JSON-LD context kept beside the ontology; without it JSON-LD is written expanded."""
+VARY = (("Vary", "Accept"),)
+_UNSAFE_IRI = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
+
+
+@dataclass(frozen=True)
+class Format:
+    media_type: str
+    extension: str
+    rdf: ox.RdfFormat | None  # None: the page a person reads
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.media_type.startswith("text/") else self.media_type
+
+
+HTML = Format("text/html", "html", None)
+FORMATS = (
+    HTML,  # first: a bare `*/*` or no Accept at all is most often a person who pasted an IRI
+    Format("text/turtle", "ttl", ox.RdfFormat.TURTLE),
+    Format("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD),
+    Format("application/n-triples", "nt", ox.RdfFormat.N_TRIPLES),
+    Format("application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML),
+)
+BY_TYPE = {f.media_type: f for f in FORMATS}
+BY_EXTENSION = {f.extension: f for f in FORMATS}
+OFFERED = ", ".join(BY_TYPE)
+
+_DESCRIBE = """
+CONSTRUCT { <{iri}> ?p ?o . ?s ?q <{iri}> . ?s ?name ?label }
+WHERE {
+  { <{iri}> ?p ?o }
+  UNION { ?s ?q <{iri}> OPTIONAL { ?s ?name ?label
+          FILTER(?name IN (<http://www.w3.org/2004/02/skos/core#prefLabel>,
+                           <http://www.w3.org/2000/01/rdf-schema#label>)) } }
+}"""
+
+
+def choose(accept: str) -> Format | None:
+    """The format the Accept header rates highest (q-values, `type/*`, `*/*`), None if none."""
+    chosen = negotiate(accept, list(BY_TYPE))
+    return BY_TYPE[chosen] if chosen else None
+
+
+def serves(path: str) -> bool:
+    """Whether a request path is one of the graph's IRIs or the documents about them."""
+    return path.startswith((THING, DOCUMENT)) or path == ONTOLOGY or path.startswith(ONTOLOGY + ".")
+
+
+def iri_of(local: str) -> str | None:
+    """The IRI a path under /id/ names (percent-decoded, as the graph spells it), or None
+    where the result could not be an IRI, so that it never reaches a query's text."""
+    iri = BASE + urllib.parse.unquote(local.removeprefix("/"))
+    return None if _UNSAFE_IRI & set(iri) else iri
+
+
+class LinkedData:
+    """The routes under /id/, /doc/ and /ontology, over one store.
+
+    `pages` gives the explorer's own HTML page for a thing where it has one (a concept, a
+    work); `frame` lays out a page like the explorer's others."""
+
+    def __init__(
+        self,
+        project: Project,
+        store: Store,
+        frame: Callable[[str, str], Response],
+        pages: Callable[[str], str | None],
+    ) -> None:
+        self.project, self.store, self.frame, self.pages = project, store, frame, pages
+
+    def respond(self, path: str, accept: str) -> Response:
+        if path.startswith(THING):
+            return self.thing(path.removeprefix(THING), accept)
+        if path.startswith(DOCUMENT):
+            return self.document(path.removeprefix(DOCUMENT), accept)
+        return self.ontology(path.removeprefix(ONTOLOGY), accept)
+
+    def thing(self, local: str, accept: str) -> Response:
+        """303 See Other to the document in the chosen format: the IRI names no document."""
+        iri = iri_of("id/" + local)
+        if iri is None or not self.describe(iri):
+            return error(HTTPStatus.NOT_FOUND, f"the graph knows no {BASE}id/{local}", VARY)
+        chosen = choose(accept)
+        if chosen is None:
+            return _not_acceptable(accept)
+        target = self.pages(iri) if chosen is HTML else None
+        location = target or f"{DOCUMENT}{local}.{chosen.extension}"
+        return Response(
+            HTTPStatus.SEE_OTHER,
+            f"See {location}\n".encode(),
+            "text/plain; charset=utf-8",
+            location=location,
+            headers=VARY,
+        )
+
+    def document(self, name: str, accept: str) -> Response:
+        """A description in the format its extension names; without one, negotiated."""
+        stem, dot, extension = name.rpartition(".")
+        chosen = BY_EXTENSION.get(extension) if dot else None
+        if chosen is None:
+            stem, chosen = name, choose(accept)
+            if chosen is None:
+                return _not_acceptable(accept)
+        iri = iri_of("id/" + stem)
+        triples = self.describe(iri) if iri else []
+        if not triples:
+            return error(HTTPStatus.NOT_FOUND, f"the graph knows no {BASE}id/{stem}", VARY)
+        where = (("Content-Location", f"{DOCUMENT}{stem}.{chosen.extension}"),) if not dot else ()
+        if chosen is HTML:
+            response = self.frame(_label(iri, triples), _description_html(iri, triples))
+        else:
+            response = Response(HTTPStatus.OK, self.serialize(triples, chosen), chosen.content_type)
+        response.headers = (*response.headers, *VARY, *where)
+        return response
+
+    def ontology(self, suffix: str, accept: str) -> Response:
+        """The whole ontology, in one document: its terms are hash IRIs of this one."""
+        chosen = BY_EXTENSION.get(suffix.removeprefix(".")) if suffix else choose(accept)
+        if chosen is None:
+            return _not_acceptable(accept) if not suffix else error(HTTPStatus.NOT_FOUND, "no such format")
+        where = () if suffix else (("Content-Location", f"{ONTOLOGY}.{chosen.extension}"),)
+        graph = rdflib.Graph().parse(self.project.ontology_file, format="turtle")
+        if chosen is HTML:
+            response = self.frame(_ontology_title(graph), _ontology_html(graph))
+        elif chosen.rdf is ox.RdfFormat.TURTLE:
+            body = self.project.ontology_file.read_bytes()  # as authored, comments and all
+            response = Response(HTTPStatus.OK, body, chosen.content_type)
+        else:
+            triples = ox.parse(path=str(self.project.ontology_file), format=ox.RdfFormat.TURTLE)
+            response = Response(HTTPStatus.OK, self.serialize_ox(list(triples), chosen), chosen.content_type)
+        response.headers = (*response.headers, *VARY, *where)
+        return response
+
+    def describe(self, iri: str) -> list[Triple]:
+        """The resource's triples as subject and as object, and the labels of what points at it."""
+        return self.store.construct(_DESCRIBE.replace("{iri}", iri))
+
+    def serialize(self, triples: list[Triple], chosen: Format) -> bytes:
+        return self.serialize_ox([ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples], chosen)
+
+    def serialize_ox(self, triples: list[ox.Triple], chosen: Format) -> bytes:
+        """JSON-LD is compacted with the project's context, inlined so that no reader has to
+        fetch it; every other format (and JSON-LD without a context) is pyoxigraph's."""
+        context = self.project.ontology_dir / CONTEXT_FILE
+        if chosen.rdf is ox.RdfFormat.JSON_LD and context.is_file():
+            return _compacted(triples, context)
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+        return ox.serialize(triples, format=chosen.rdf, prefixes=prefixes) or b""
+
+
+def _compacted(triples: list[ox.Triple], context: Path) -> bytes:
+    graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    document = json.loads(context.read_text(encoding="utf-8"))
+    text = graph.serialize(format="json-ld", context=document.get("@context", document), auto_compact=True)
+    return text.encode("utf-8")
+
+
+def _not_acceptable(accept: str) -> Response:
+    return error(HTTPStatus.NOT_ACCEPTABLE, f"nothing here fits Accept: {accept}; on offer: {OFFERED}", VARY)
+
+
+def local_link(iri: str) -> str | None:
+    """Where this server answers for one of the project's IRIs; None for anyone else's."""
+    if iri.startswith(str(ID)):
+        return THING + urllib.parse.quote(iri.removeprefix(str(ID)), safe="/")
+    if iri.startswith(str(PG)):
+        return f"{ONTOLOGY}#{iri.removeprefix(str(PG))}"
+    return None
+
+
+def _label(iri: str, triples: list[Triple]) -> str:
+    names = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
+    labels = [o.value for s, p, o in triples if s.value == iri and p.value in names]
+    return min(labels) if labels else iri
+
+
+def _term_html(term: Term) -> str:
+    text = html.escape(compact(term) if term.kind == "iri" else term.value)
+    link = local_link(term.value) if term.kind == "iri" else None
+    return f'<a href="{html.escape(link)}">{text}</a>' if link else text
+
+
+def _description_html(iri: str, triples: list[Triple]) -> str:
+    """Two tables a person reads: what the resource says, and what says something of it."""
+    out = sorted((t for t in triples if t[0].value == iri), key=lambda t: (compact(t[1]), t[2].value))
+    inbound = sorted((t for t in triples if t[2].value == iri), key=lambda t: (compact(t[1]), t[0].value))
+    rows = "".join(f"<tr><th>{_term_html(p)}</th><td>{_term_html(o)}</td></tr>" for _, p, o in out)
+    back = "".join(f"<tr><td>{_term_html(s)}</td><th>{_term_html(p)}</th></tr>" for s, p, _ in inbound)
+    links = " · ".join(
+        f'<a href="{DOCUMENT}{html.escape(iri.removeprefix(str(ID)))}.{f.extension}">{f.extension}</a>'
+        for f in FORMATS[1:]
+    )
+    return (
+        f"<p class=meta><code>{html.escape(iri)}</code> · also as {links}</p>"
+        f'<table id="about">{rows}</table>'
+        + (f'<h2>Referred to by</h2><table id="referred">{back}</table>' if back else "")
+    )
+
+
+def _ontology_title(graph: rdflib.Graph) -> str:
+    title = graph.value(rdflib.URIRef(ONTOLOGY_IRI), rdflib.RDFS.label) or graph.value(
+        rdflib.URIRef(ONTOLOGY_IRI), rdflib.DCTERMS.title
+    )
+    return str(title or "partnergraph ontology")
+
+
+def _ontology_html(graph: rdflib.Graph) -> str:
+    """Every `pg:` term, anchored by its local name so that a hash IRI opens at it."""
+    esc = html.escape
+    parts = [
+        f"<p class=meta><code>{esc(ONTOLOGY_IRI)}</code> · also as "
+        + " · ".join(f'<a href="{ONTOLOGY}.{f.extension}">{f.extension}</a>' for f in FORMATS[1:])
+        + "</p>"
+    ]
+    terms = sorted({s for s in graph.subjects() if isinstance(s, rdflib.URIRef) and s.startswith(str(PG))})
+    for term in terms:
+        name = term.removeprefix(str(PG))
+        kinds = ", ".join(sorted(compact(Term("iri", str(k))) for k in graph.objects(term, rdflib.RDF.type)))
+        label = graph.value(term, rdflib.RDFS.label) or graph.value(term, rdflib.SKOS.prefLabel) or name
+        about = graph.value(term, rdflib.SKOS.definition) or graph.value(term, rdflib.RDFS.comment) or ""
+        parts.append(
+            f'<section id="{esc(name)}"><h2>{esc(str(label))} <code>pg:{esc(name)}</code></h2>'
+            f"<p class=meta>{esc(kinds)}</p><p>{esc(str(about))}</p></section>"
+        )
+    return "".join(parts)
