@@ -41,13 +41,20 @@ from coding_comparison import (
     ROOT,
     Agreement,
     Comparison,
+    Disagreement,
     compare,
     disagreements,
     freeze,
     read_renames,
     shown_path,
 )
-from coding_resolutions import ResolutionCheck, check_resolutions, read_resolutions, resolution_lines
+from coding_resolutions import (
+    Resolution,
+    ResolutionCheck,
+    check_resolutions,
+    read_resolutions,
+    resolution_lines,
+)
 
 from partnergraph.errors import InputError
 
@@ -180,10 +187,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def corrections(check: ResolutionCheck, comparison: Comparison) -> list[str]:
     """Which of the corrections the resolutions decided for the second coder the current
-    corpus has made: it now codes the pair as the second coder did."""
+    corpus has made: it now codes the pair as the second coder did, or, for a concept the
+    corpus had missed, codes it at all (the resolution may settle on another polarity)."""
     asked = [(d, r) for d, r in check.resolved if r.decision == "second"]
     current = comparison.current.coding if comparison.current else {}
-    open_ = [(d, r) for d, r in asked if current.get(d.unit.unit, {}).get(d.concept, NONE) != r.second]
+
+    def made(d: Disagreement, r: Resolution) -> bool:
+        now = current.get(d.unit.unit, {}).get(d.concept, NONE)
+        return now != NONE if d.corpus == NONE and r.second != NONE else now == r.second
+
+    open_ = [(d, r) for d, r in asked if not made(d, r)]
     lines = [f"{len(asked) - len(open_)} of {len(asked)} corrections made in the current corpus"]
     lines += [f"  not yet: {r.unit} {r.concept}: {r.change or 'code ' + r.second}" for _, r in open_]
     return lines
