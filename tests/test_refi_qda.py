@@ -1,0 +1,205 @@
+"""REFI-QDA exports: the codebook (.qdc) and the project (.qdpx) of the seed corpus.
+
+Both are validated by xmlschema against the standard's own schemas (schemas/refi-qda/),
+then read back with ElementTree and checked against the graph as rdflib reads the built
+Turtle: every concept a code, every claim a selection whose offsets slice its quote out
+of the text that travels in the archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+import xmlschema
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SKOS
+
+from partnergraph import Project, open_store
+from partnergraph.errors import PartnergraphError
+from partnergraph.namespaces import PG
+from partnergraph.refi_qda import write_codebook, write_project
+from partnergraph.verify import fold
+
+REPO = Path(__file__).parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+SCHEMAS = REPO / "schemas" / "refi-qda"
+CB = "{urn:QDA-XML:codebook:1.0}"
+PJ = "{urn:QDA-XML:project:1.0}"
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the reviewed texts are not in {SEEDS}")
+
+
+def iri_guid(iri: object) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, str(iri)))
+
+
+@pytest.fixture(scope="module")
+def seed_graph(seed_corpus: Project) -> Graph:
+    return Graph().parse(seed_corpus.graph_file, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def qdc(seed_corpus: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("qdc") / "vocabulary.qdc"
+    with open_store(seed_corpus.default_store, seed_corpus) as store:
+        write_codebook(seed_corpus, store, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def qdpx(seed_corpus: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the reviewed texts are not in {SEEDS}")
+    out = tmp_path_factory.mktemp("qdpx") / "corpus.qdpx"
+    with open_store(seed_corpus.default_store, seed_corpus) as store:
+        write_project(seed_corpus, store, SEEDS, out)
+    return out
+
+
+def test_codebook_is_valid_against_codebook_xsd(qdc: Path) -> None:
+    xmlschema.XMLSchema(SCHEMAS / "Codebook.xsd").validate(qdc)
+
+
+def test_the_schemas_reject_what_they_should(qdc: Path, tmp_path: Path) -> None:
+    """The validation above can fail: a code without isCodable is refused."""
+    broken = tmp_path / "broken.qdc"
+    broken.write_bytes(qdc.read_bytes().replace(b'isCodable="true"', b"", 1))
+    with pytest.raises(xmlschema.XMLSchemaValidationError, match="isCodable"):
+        xmlschema.XMLSchema(SCHEMAS / "Codebook.xsd").validate(broken)
+
+
+def test_every_concept_is_one_codable_code_named_by_its_label(qdc: Path, seed_graph: Graph) -> None:
+    codes = list(ET.parse(qdc).getroot().iter(f"{CB}Code"))
+    guids = [code.get("guid") for code in codes]
+    assert len(guids) == len(set(guids))
+    codable = {code.get("guid"): code for code in codes if code.get("isCodable") == "true"}
+    concepts = set(seed_graph.subjects(SKOS.inScheme, None))
+    assert len(concepts) == 218
+    assert set(codable) == {iri_guid(c) for c in concepts}
+    for concept in concepts:
+        code = codable[iri_guid(concept)]
+        assert code.get("name") == str(seed_graph.value(concept, SKOS.prefLabel))
+        assert code.findtext(f"{CB}Description").endswith(f"Concept: {concept}")
+    folders = [code for code in codes if code.get("isCodable") == "false"]
+    assert {f.get("name") for f in folders} >= {"Success factor", "Barrier", "Category"}
+
+
+def test_concepts_hang_under_their_category_and_class(qdc: Path) -> None:
+    root = ET.parse(qdc).getroot()
+    parent_of = {
+        child.get("name"): parent.get("name") for parent in root.iter(f"{CB}Code") for child in parent
+    }
+    assert parent_of["History of collaboration or co-operation"] == "Environment"
+    assert parent_of["Environment"] == "Category"
+    history = next(c for c in root.iter(f"{CB}Code") if c.get("name").startswith("History of collab"))
+    assert "Broader: Environment" in history.findtext(f"{CB}Description")
+    success = next(s for s in root.iter(f"{CB}Set") if s.get("name") == "Class: Success factor")
+    assert history.get("guid") in {m.get("guid") for m in success.iter(f"{CB}MemberCode")}
+
+
+def test_codebook_bytes_are_the_same_on_a_second_run(qdc: Path, seed_corpus: Project, tmp_path: Path) -> None:
+    again = tmp_path / "again.qdc"
+    with open_store(seed_corpus.default_store, seed_corpus) as store:
+        write_codebook(seed_corpus, store, again)
+    assert again.read_bytes() == qdc.read_bytes()
+
+
+@needs_seeds
+def test_project_archive_holds_the_qde_and_each_text_by_guid(qdpx: Path, seed_graph: Graph) -> None:
+    with zipfile.ZipFile(qdpx) as zipped:
+        names = zipped.namelist()
+        assert names[0] == "project.qde"
+        documents = set(seed_graph.subjects(RDF.type, PG.ReviewedDocument))
+        assert sorted(names[1:]) == sorted(f"sources/{iri_guid(d)}.txt" for d in documents)
+        for document in documents:
+            text = zipped.read(f"sources/{iri_guid(document)}.txt")
+            assert hashlib.sha256(text).hexdigest() == str(seed_graph.value(document, PG.textSha256))
+
+
+@needs_seeds
+def test_project_qde_is_valid_against_project_xsd(qdpx: Path) -> None:
+    with zipfile.ZipFile(qdpx) as zipped:
+        xmlschema.XMLSchema(SCHEMAS / "Project.xsd").validate(zipped.read("project.qde").decode("utf-8"))
+
+
+@needs_seeds
+def test_each_claim_is_a_selection_of_its_quote_coded_with_its_concept(qdpx: Path, seed_graph: Graph) -> None:
+    with zipfile.ZipFile(qdpx) as zipped:
+        root = ET.fromstring(zipped.read("project.qde"))
+        texts = {name: zipped.read(name).decode("utf-8") for name in zipped.namelist()[1:]}
+    codable = {c.get("guid") for c in root.iter(f"{PJ}Code") if c.get("isCodable") == "true"}
+    claims = {iri_guid(c): c for c in seed_graph.subjects(RDF.type, PG.Claim)}
+    seen = []
+    for source in root.iter(f"{PJ}TextSource"):
+        text = texts["sources/" + source.get("plainTextPath").removeprefix("internal://")]
+        document = seed_graph.value(predicate=PG.citeKey, object=Literal(source.get("name")))
+        assert source.get("guid") == iri_guid(document)
+        for selection in source.iter(f"{PJ}PlainTextSelection"):
+            claim = claims[selection.get("guid")]
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            assert text[start:end] == text[start:end].strip()
+            assert fold(text[start:end]) == fold(str(seed_graph.value(claim, PG.quote)))
+            assert seed_graph.value(claim, PG.reportedIn) == document
+            (ref,) = selection.iter(f"{PJ}CodeRef")
+            assert ref.get("targetGUID") == iri_guid(seed_graph.value(claim, PG.about))
+            assert ref.get("targetGUID") in codable
+            seen.append(selection.get("guid"))
+    assert sorted(seen) == sorted(claims)
+    assert len(seen) > 1500
+
+
+@needs_seeds
+def test_selection_describes_polarity_kind_and_asserting_works(qdpx: Path) -> None:
+    with zipfile.ZipFile(qdpx) as zipped:
+        root = ET.fromstring(zipped.read("project.qde"))
+    by_name = {s.get("name"): s for s in root.iter(f"{PJ}PlainTextSelection")}
+    description = by_name["wallace2010 e001"].findtext(f"{PJ}Description")
+    assert "Polarity: enables" in description
+    assert "Evidence kind: review" in description
+    assert "Asserted by: diamond2006au; rowe2006abusive" in description
+    assert "Section: 1.2 Background to the research" in description
+
+
+@needs_seeds
+def test_project_bytes_are_the_same_on_a_second_run(qdpx: Path, seed_corpus: Project, tmp_path: Path) -> None:
+    again = tmp_path / "again.qdpx"
+    with open_store(seed_corpus.default_store, seed_corpus) as store:
+        write_project(seed_corpus, store, SEEDS, again)
+    assert again.read_bytes() == qdpx.read_bytes()
+
+
+@needs_seeds
+def test_a_changed_text_is_refused_naming_the_file_and_nothing_is_written(
+    seed_corpus: Project, tmp_path: Path
+) -> None:
+    texts = tmp_path / "texts"
+    shutil.copytree(SEEDS, texts)
+    changed = texts / "002_cc4cc6e4e2478cf6.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nan added line\n", encoding="utf-8")
+    out = tmp_path / "corpus.qdpx"
+    refused = r"wallace2010\.yaml line \d+: .*002_cc4cc6e4e2478cf6\.txt has SHA-256"
+    with (
+        open_store(seed_corpus.default_store, seed_corpus) as store,
+        pytest.raises(PartnergraphError, match=refused),
+    ):
+        write_project(seed_corpus, store, texts, out)
+    assert not out.exists()
+
+
+@needs_seeds
+def test_a_missing_text_is_refused_with_the_fix(seed_corpus: Project, tmp_path: Path) -> None:
+    texts = tmp_path / "texts"
+    shutil.copytree(SEEDS, texts)
+    (texts / "002_cc4cc6e4e2478cf6.txt").unlink()
+    refused = r"no text of wallace2010 in .*--texts"
+    with (
+        open_store(seed_corpus.default_store, seed_corpus) as store,
+        pytest.raises(PartnergraphError, match=refused),
+    ):
+        write_project(seed_corpus, store, texts, tmp_path / "corpus.qdpx")
