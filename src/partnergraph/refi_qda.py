@@ -98,6 +98,9 @@ def write_project(project: Project, store: Store, texts: Path, out: Path) -> Non
     codable = {code.iri: code for code in codebook.walk() if code.codable}
     sources = _sources(project, store, texts)
     claims = _claims(store)
+    by_document: dict[str, list[dict]] = {}
+    for claim in claims:
+        by_document.setdefault(str(claim["key"]), []).append(claim)
     users = sorted({(str(c["agent"]), str(c["agentName"] or c["agent"])) for c in claims if c["agent"]})
 
     root = ET.Element("Project", name="partnergraph evidence graph", origin=ORIGIN)
@@ -107,9 +110,12 @@ def write_project(project: Project, store: Store, texts: Path, out: Path) -> Non
             ET.SubElement(users_el, "User", guid=guid(iri), name=name, id=iri)
     codebook_el = ET.SubElement(root, "CodeBook")
     codebook_el.append(_codes(codebook.roots))
-    sources_el = ET.SubElement(root, "Sources")
-    for source in sources.values():
-        sources_el.append(_text_source(source, [c for c in claims if str(c["key"]) == source.key], codable))
+    if sources:  # the schema wants at least one source inside <Sources>
+        sources_el = ET.SubElement(root, "Sources")
+        for source in sources.values():
+            sources_el.append(
+                _text_source(source, [c for c in claims if str(c["key"]) == source.key], codable)
+            )
     if codebook.sets:
         root.append(_sets(codebook.sets, "targetGUID"))
     ET.SubElement(root, "Description").text = (
@@ -281,7 +287,9 @@ def _xml_bytes(root: ET.Element, ns: str) -> bytes:
     `default_namespace` refuses the unqualified attributes the REFI-QDA schemas require."""
     root.attrib = {"xmlns": ns, **root.attrib}
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode() + b"\n"
+    )
 
 
 def _add(zipped: zipfile.ZipFile, name: str, data: bytes) -> None:

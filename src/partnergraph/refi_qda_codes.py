@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from .errors import PartnergraphError
 from .namespaces import sparql_prologue
 from .stores import Store
 
@@ -113,6 +114,11 @@ def concept_codebook(store: Store) -> Codebook:
                 values.add(str(row[key]))
         if row["classDefinition"] is not None:
             class_definitions[str(row["class"])] = str(row["classDefinition"])
+    if not concepts:
+        raise PartnergraphError(
+            "the graph holds no concepts of the vocabulary (corpus/concepts.yaml) to write as codes "
+            "— run `partnergraph build` first, or check --store"
+        )
     class_of = {iri: min(entry.classes) for iri, entry in concepts.items()}
     class_names = {cls: name for entry in concepts.values() for cls, name in entry.classes.items()}
     order = sorted(set(class_of.values()), key=lambda cls: (class_names[cls].casefold(), cls))
