@@ -7,14 +7,16 @@ from __future__ import annotations
 import http.client
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
 from browser import serve
-from partnergraph import Project
-from partnergraph.linked_data import choose, iri_of, local_link
+from partnergraph import Project, open_store
+from partnergraph.linked_data import choose, iri_of, local_link, publish
+from partnergraph.namespaces import ID
 
 TRUST = "https://w3id.org/partnergraph/id/concept/trust"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -212,3 +214,29 @@ def test_the_ontology_page_anchors_every_term_for_its_hash_iri(site: str, built:
     assert {"Claim", "about", "Work"} <= terms
     missing = [t for t in terms if f'<section id="{t}">' not in text]
     assert missing == []
+
+
+def test_publish_writes_every_document_serve_answers(site: str, built: Project, tmp_path: Path) -> None:
+    """The static layout w3id/.htaccess redirects to: byte for byte what serve answers."""
+    folder = tmp_path / "latest"
+    (folder / "doc" / "stale").mkdir(parents=True)  # from an earlier release: replaced whole
+    with open_store(built.default_store, built) as store:
+        count = publish(built, store, folder)
+        subjects = {
+            str(row[0]).removeprefix(str(ID))
+            for row in store.select(f'SELECT DISTINCT ?s {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{ID}") }}')
+        }
+    assert count == len(subjects) > 20
+    written = {p.relative_to(folder / "doc").as_posix() for p in (folder / "doc").rglob("*") if p.is_file()}
+    assert written == {f"{s}.{e}" for s in subjects for e in ("html", "ttl", "jsonld", "nt", "rdf")}
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "doc",
+        *(f"ontology.{e}" for e in ("html", "jsonld", "nt", "rdf", "ttl")),
+    ]
+    for extension in ("ttl", "nt", "jsonld"):
+        served = request(site, f"/doc/concept/trust.{extension}").body
+        assert (folder / "doc" / "concept" / f"trust.{extension}").read_bytes() == served
+    assert (folder / "ontology.ttl").read_bytes() == built.ontology_file.read_bytes()
+    page = (folder / "doc" / "concept" / "trust.html").read_text(encoding="utf-8")
+    assert f'href="{TRUST.replace("trust", "lack-of-trust")}"' in page  # IRIs link to themselves
+    assert 'href="trust.ttl"' in page and "<nav>" not in page

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import shutil
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ THING, DOCUMENT, ONTOLOGY = "/id/", "/doc/", "/ontology"
 CONTEXT_FILE = "context.jsonld"
 """The JSON-LD context kept beside the ontology; without it JSON-LD is written expanded."""
 VARY = (("Vary", "Accept"),)
+Link = Callable[[str], str | None]
 _UNSAFE_IRI = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 
 
@@ -155,7 +158,7 @@ class LinkedData:
             return error(HTTPStatus.NOT_FOUND, f"the graph knows no {BASE}id/{stem}", VARY)
         where = (("Content-Location", f"{DOCUMENT}{stem}.{chosen.extension}"),) if not dot else ()
         if chosen is HTML:
-            response = self.frame(_label(iri, triples), _description_html(iri, triples))
+            response = self.frame(_label(iri, triples), description_html(iri, triples))
         else:
             response = Response(HTTPStatus.OK, self.serialize(triples, chosen), chosen.content_type)
         response.headers = (*response.headers, *VARY, *where)
@@ -167,24 +170,33 @@ class LinkedData:
         if chosen is None:
             return _not_acceptable(accept) if not suffix else error(HTTPStatus.NOT_FOUND, "no such format")
         where = () if suffix else (("Content-Location", f"{ONTOLOGY}.{chosen.extension}"),)
-        graph = rdflib.Graph().parse(self.project.ontology_file, format="turtle")
         if chosen is HTML:
-            response = self.frame(_ontology_title(graph), _ontology_html(graph))
-        elif chosen.rdf is ox.RdfFormat.TURTLE:
-            body = self.project.ontology_file.read_bytes()  # as authored, comments and all
-            response = Response(HTTPStatus.OK, body, chosen.content_type)
+            response = self.frame(*self.ontology_page())
         else:
-            triples = ox.parse(path=str(self.project.ontology_file), format=ox.RdfFormat.TURTLE)
-            response = Response(HTTPStatus.OK, self.serialize_ox(list(triples), chosen), chosen.content_type)
+            response = Response(HTTPStatus.OK, self.ontology_bytes(chosen), chosen.content_type)
         response.headers = (*response.headers, *VARY, *where)
         return response
+
+    def ontology_page(self) -> tuple[str, str]:
+        """The ontology's title and documentation page body."""
+        graph = rdflib.Graph().parse(self.project.ontology_file, format="turtle")
+        return _ontology_title(graph), _ontology_html(graph)
+
+    def ontology_bytes(self, chosen: Format) -> bytes:
+        """The ontology in an RDF format; Turtle as authored, comments and all."""
+        if chosen.rdf is ox.RdfFormat.TURTLE:
+            return self.project.ontology_file.read_bytes()
+        triples = ox.parse(path=str(self.project.ontology_file), format=ox.RdfFormat.TURTLE)
+        return self.serialize_ox(list(triples), chosen)
 
     def describe(self, iri: str) -> list[Triple]:
         """The resource's triples as subject and as object, and the labels of what points at it."""
         return self.store.construct(_DESCRIBE.replace("{iri}", iri))
 
     def serialize(self, triples: list[Triple], chosen: Format) -> bytes:
-        return self.serialize_ox([ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples], chosen)
+        """Sorted, so that a document is the same bytes whichever store answered."""
+        ordered = sorted(triples, key=lambda t: tuple(_term_key(x) for x in t))
+        return self.serialize_ox([ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in ordered], chosen)
 
     def serialize_ox(self, triples: list[ox.Triple], chosen: Format) -> bytes:
         """JSON-LD is compacted with the project's context, inlined so that no reader has to
@@ -196,11 +208,80 @@ class LinkedData:
         return ox.serialize(triples, format=chosen.rdf, prefixes=prefixes) or b""
 
 
+def publish(project: Project, store: Store, folder: Path) -> int:
+    """Write every document `serve` answers under /doc/ and /ontology into `folder`
+    (`doc/KIND/NAME.EXT`, `ontology.EXT`): the layout w3id/.htaccess redirects to, for a
+    static host such as GitHub Pages. Returns the number of resources described. The
+    documents are written into a staging folder first, so a failure leaves the old ones."""
+    ld = LinkedData(project, store, lambda title, body: Response(HTTPStatus.OK, b""), lambda iri: None)
+    staged = folder / ".doc.partial"
+    shutil.rmtree(staged, ignore_errors=True)
+    count = 0
+    for row in store.select(_SUBJECTS):
+        iri = row[0].value  # type: ignore[union-attr]
+        local = iri.removeprefix(str(ID))
+        if iri_of("id/" + local) != iri or {"", ".", ".."} & set(local.split("/")):
+            continue  # no file name could hold it (and serve answers 404 for it too)
+        triples = ld.describe(iri)
+        target = staged / "doc" / local
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for chosen in FORMATS:
+            body = (
+                _standalone(_label(iri, triples), description_html(iri, triples, _published_link))
+                if chosen is HTML
+                else ld.serialize(triples, chosen)
+            )
+            target.with_name(f"{target.name}.{chosen.extension}").write_bytes(body)
+        count += 1
+    for chosen in FORMATS:
+        body = _standalone(*ld.ontology_page()) if chosen is HTML else ld.ontology_bytes(chosen)
+        (staged / f"ontology.{chosen.extension}").write_bytes(body)
+    folder.mkdir(parents=True, exist_ok=True)
+    old = folder / ".doc.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if (folder / "doc").exists():
+        (folder / "doc").rename(old)
+    (staged / "doc").rename(folder / "doc")
+    for chosen in FORMATS:
+        os.replace(staged / f"ontology.{chosen.extension}", folder / f"ontology.{chosen.extension}")
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staged, ignore_errors=True)
+    return count
+
+
+_SUBJECTS = f"""
+SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}")) }} ORDER BY ?s"""
+
+
+def _published_link(iri: str) -> str | None:
+    """In a published folder every IRI is its own link: w3id.org redirects the project's."""
+    return iri if iri.startswith(("https://", "http://")) else None
+
+
+def _standalone(title: str, body: str) -> bytes:
+    """A published page: the explorer's look, without its navigation (there is no server)."""
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{PAGE_STYLE}</style></head><body><main><h1>{html.escape(title)}</h1>{body}</main>"
+        "</body></html>"
+    ).encode()
+
+
+PAGE_STYLE = (
+    "body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; }"
+    " .meta { color: #555; } td, th { border: 1px solid #ddd; padding: 2px 6px; text-align: left; }"
+)
+
+
 def _compacted(triples: list[ox.Triple], context: Path) -> bytes:
     graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     document = json.loads(context.read_text(encoding="utf-8"))
     text = graph.serialize(format="json-ld", context=document.get("@context", document), auto_compact=True)
     return text.encode("utf-8")
+
+
+def _term_key(term: Term) -> tuple[str, str, str, str]:
+    return term.kind, term.value, term.datatype or "", term.language or ""
 
 
 def _not_acceptable(accept: str) -> Response:
@@ -222,22 +303,26 @@ def _label(iri: str, triples: list[Triple]) -> str:
     return min(labels) if labels else iri
 
 
-def _term_html(term: Term) -> str:
+def _term_html(term: Term, link: Link) -> str:
     text = html.escape(compact(term) if term.kind == "iri" else term.value)
-    link = local_link(term.value) if term.kind == "iri" else None
-    return f'<a href="{html.escape(link)}">{text}</a>' if link else text
+    target = link(term.value) if term.kind == "iri" else None
+    return f'<a href="{html.escape(target)}">{text}</a>' if target else text
 
 
-def _description_html(iri: str, triples: list[Triple]) -> str:
-    """Two tables a person reads: what the resource says, and what says something of it."""
+def description_html(iri: str, triples: list[Triple], link: Link = local_link) -> str:
+    """Two tables a person reads: what the resource says, and what says something of it.
+    `link` says where a link to one of the project's IRIs goes: this server's path in
+    `serve`, the IRI itself in a published folder (where w3id.org redirects)."""
     out = sorted((t for t in triples if t[0].value == iri), key=lambda t: (compact(t[1]), t[2].value))
     inbound = sorted((t for t in triples if t[2].value == iri), key=lambda t: (compact(t[1]), t[0].value))
-    rows = "".join(f"<tr><th>{_term_html(p)}</th><td>{_term_html(o)}</td></tr>" for _, p, o in out)
-    back = "".join(f"<tr><td>{_term_html(s)}</td><th>{_term_html(p)}</th></tr>" for s, p, _ in inbound)
-    links = " · ".join(
-        f'<a href="{DOCUMENT}{html.escape(iri.removeprefix(str(ID)))}.{f.extension}">{f.extension}</a>'
-        for f in FORMATS[1:]
+    rows = "".join(
+        f"<tr><th>{_term_html(p, link)}</th><td>{_term_html(o, link)}</td></tr>" for _, p, o in out
     )
+    back = "".join(
+        f"<tr><td>{_term_html(s, link)}</td><th>{_term_html(p, link)}</th></tr>" for s, p, _ in inbound
+    )
+    name = html.escape(urllib.parse.quote(iri.rsplit("/", 1)[-1], safe=""))
+    links = " · ".join(f'<a href="{name}.{f.extension}">{f.extension}</a>' for f in FORMATS[1:])
     return (
         f"<p class=meta><code>{html.escape(iri)}</code> · also as {links}</p>"
         f'<table id="about">{rows}</table>'
@@ -257,7 +342,7 @@ def _ontology_html(graph: rdflib.Graph) -> str:
     esc = html.escape
     parts = [
         f"<p class=meta><code>{esc(ONTOLOGY_IRI)}</code> · also as "
-        + " · ".join(f'<a href="{ONTOLOGY}.{f.extension}">{f.extension}</a>' for f in FORMATS[1:])
+        + " · ".join(f'<a href="ontology.{f.extension}">{f.extension}</a>' for f in FORMATS[1:])
         + "</p>"
     ]
     terms = sorted({s for s in graph.subjects() if isinstance(s, rdflib.URIRef) and s.startswith(str(PG))})
