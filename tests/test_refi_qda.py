@@ -21,11 +21,12 @@ from lxml import etree
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS
 
-from partnergraph import Project, open_store
+from partnergraph import Project, build, open_store
 from partnergraph.errors import PartnergraphError
 from partnergraph.namespaces import PG
 from partnergraph.refi_qda import write_codebook, write_project
 from partnergraph.verify import fold
+from test_verify import write_texts
 
 REPO = Path(__file__).parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -212,3 +213,42 @@ def test_a_missing_text_is_refused_with_the_fix(seed_corpus: Project, tmp_path: 
         pytest.raises(PartnergraphError, match=refused),
     ):
         write_project(seed_corpus, store, texts, tmp_path / "corpus.qdpx")
+
+
+def test_offsets_span_the_quote_across_line_breaks_in_the_raw_text(mini: Project, tmp_path: Path) -> None:
+    """The mini corpus's texts wrap each quote over lines: the selection covers the raw
+    characters (line breaks included) from the quote's first to its last."""
+    write_texts(mini, tmp_path / "texts")
+    build(mini)
+    out = tmp_path / "mini.qdpx"
+    with open_store(mini.default_store, mini) as store:
+        write_project(mini, store, tmp_path / "texts", out)
+    with zipfile.ZipFile(out) as zipped:
+        validate("Project.xsd", zipped.read("project.qde"))
+        root = ET.fromstring(zipped.read("project.qde"))
+        texts = {name: zipped.read(name).decode("utf-8") for name in zipped.namelist()[1:]}
+    graph = Graph().parse(mini.graph_file, format="turtle")
+    quotes = {iri_guid(c): str(q) for c, q in graph.subject_objects(PG.quote)}
+    spans = []
+    for source in root.iter(f"{PJ}TextSource"):
+        text = texts["sources/" + source.get("plainTextPath").removeprefix("internal://")]
+        for selection in source.iter(f"{PJ}PlainTextSelection"):
+            span = text[int(selection.get("startPosition")) : int(selection.get("endPosition"))]
+            assert fold(span) == fold(quotes[selection.get("guid")])
+            spans.append(span)
+    assert len(spans) == len(quotes) == 10
+    assert all("\n" in span for span in spans if len(span.split()) > 3)
+
+
+def test_a_quote_missing_from_its_text_stops_the_export(mini: Project, tmp_path: Path) -> None:
+    paths = write_texts(mini, tmp_path / "texts")
+    build(mini)
+    text = paths["wallace2010"].read_text(encoding="utf-8")
+    paths["wallace2010"].write_text(
+        text.replace("through all levels", "through every level"), encoding="utf-8"
+    )
+    out = tmp_path / "mini.qdpx"
+    refused = r"claim c006 of wallace2010 .*not in the text — run `partnergraph verify --texts DIR`"
+    with open_store(mini.default_store, mini) as store, pytest.raises(PartnergraphError, match=refused):
+        write_project(mini, store, tmp_path / "texts", out)
+    assert not out.exists()

@@ -47,7 +47,7 @@ SELECT ?doc ?key ?sha ?title ?authors ?issued WHERE {
 """
 
 _CLAIMS = """
-SELECT ?claim ?id ?key ?concept ?quote ?polarity ?kind ?section ?pages ?agent ?agentName ?at
+SELECT ?claim ?id ?key ?concept ?quote ?polarity ?kind ?section ?pages ?wording ?note ?agent ?agentName ?at
        (GROUP_CONCAT(DISTINCT ?by; separator=" ") AS ?asserted)
        (GROUP_CONCAT(DISTINCT ?via; separator=" ") AS ?vias)
 WHERE {
@@ -56,12 +56,14 @@ WHERE {
   OPTIONAL { ?claim pg:evidenceKind/rdfs:label ?kind }
   OPTIONAL { ?claim pg:section ?section }
   OPTIONAL { ?claim pg:citedPages ?pages }
+  OPTIONAL { ?claim pg:sourceWording ?wording }
+  OPTIONAL { ?claim skos:note ?note }
   OPTIONAL { ?claim prov:wasAttributedTo ?agent OPTIONAL { ?agent rdfs:label ?agentName } }
   OPTIONAL { ?claim prov:generatedAtTime ?at }
   OPTIONAL { ?claim pg:assertedBy/pg:citeKey ?by }
   OPTIONAL { ?claim pg:citedVia/pg:citeKey ?via }
 }
-GROUP BY ?claim ?id ?key ?concept ?quote ?polarity ?kind ?section ?pages ?agent ?agentName ?at
+GROUP BY ?claim ?id ?key ?concept ?quote ?polarity ?kind ?section ?pages ?wording ?note ?agent ?agentName ?at
 """
 
 
@@ -80,7 +82,8 @@ def write_codebook(project: Project, store: Store, out: Path) -> None:
 class _Source:
     key: str
     iri: str
-    text: bytes
+    data: bytes
+    text: str
     description: str
 
     @property
@@ -113,9 +116,7 @@ def write_project(project: Project, store: Store, texts: Path, out: Path) -> Non
     if sources:  # the schema wants at least one source inside <Sources>
         sources_el = ET.SubElement(root, "Sources")
         for source in sources.values():
-            sources_el.append(
-                _text_source(source, [c for c in claims if str(c["key"]) == source.key], codable)
-            )
+            sources_el.append(_text_source(source, by_document.get(source.key, []), codable))
     if codebook.sets:
         root.append(_sets(codebook.sets, "targetGUID"))
     ET.SubElement(root, "Description").text = (
@@ -128,7 +129,7 @@ def write_project(project: Project, store: Store, texts: Path, out: Path) -> Non
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         _add(zipped, "project.qde", _xml_bytes(root, PROJECT_NS))
         for source in sorted(sources.values(), key=lambda s: s.internal_name):
-            _add(zipped, f"sources/{source.internal_name}", source.text)
+            _add(zipped, f"sources/{source.internal_name}", source.data)
     write_atomically(out, archive.getvalue())
 
 
@@ -144,7 +145,8 @@ def _claims(store: Store) -> list[dict]:
 
 def _sources(project: Project, store: Store, texts: Path) -> dict[str, _Source]:
     """Each reviewed document with its text, found as `verify` finds it and checked against
-    the SHA-256 the graph records; any missing or changed text stops the export."""
+    the SHA-256 the graph records (where it records one); any missing or changed text stops
+    the export."""
     found = {doc.document: (doc, path) for doc, path in document_texts(project, texts)[1]}
     sources: dict[str, _Source] = {}
     rows = store.select(sparql_prologue() + _DOCUMENTS, include_inferred=False).dicts()
@@ -158,21 +160,28 @@ def _sources(project: Project, store: Store, texts: Path) -> dict[str, _Source]:
                 "(the file named by its `text: file:`) or pass --texts with the folder that holds it"
             )
         data = path.read_bytes()
-        recorded = str(row["sha"]) if row["sha"] else None
+        recorded = str(row["sha"]).lower() if row["sha"] else None
         actual = hashlib.sha256(data).hexdigest()
-        if recorded is None or actual != recorded.lower():
+        if recorded is not None and actual != recorded:
             raise PartnergraphError(
-                f"{where}: {path} has SHA-256 {actual}, but the graph records "
-                f"{recorded or 'none'} for {key} — export with the text its quotes were read in, "
-                "or set `text: sha256:` to the new text's, check its quotes (partnergraph verify) and rebuild"
+                f"{where}: {path} has SHA-256 {actual}, but the graph records {recorded} for {key} "
+                "— export with the text its quotes were read in, or set `text: sha256:` to the new "
+                "text's, check its quotes (partnergraph verify) and rebuild"
             )
-        sources[key] = _Source(key, str(row["doc"]), data, _source_description(row))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PartnergraphError(
+                f"{path}: not UTF-8 at byte {exc.start} — REFI-QDA plain-text sources are UTF-8; "
+                "convert the text (iconv -t UTF-8), set `text: sha256:` to the new file's and rebuild"
+            ) from exc
+        sources[key] = _Source(key, str(row["doc"]), data, text, _source_description(row, actual))
     return sources
 
 
-def _source_description(row: dict) -> str:
+def _source_description(row: dict, sha256: str) -> str:
     lines = [str(row[k]) for k in ("title", "authors", "issued") if row[k] is not None]
-    lines += [f"Cite key: {row['key']}", f"Work: {row['doc']}", f"Text SHA-256: {row['sha']}"]
+    lines += [f"Cite key: {row['key']}", f"Work: {row['doc']}", f"Text SHA-256: {sha256}"]
     return "\n".join(lines)
 
 
@@ -184,7 +193,7 @@ def _text_source(source: _Source, claims: list[dict], codes: dict[str, Code]) ->
         plainTextPath=f"internal://{source.internal_name}",
     )
     ET.SubElement(element, "Description").text = source.description
-    text = FoldedText.of(source.text.decode("utf-8"))
+    text = FoldedText.of(source.text)
     placed = []
     for claim in claims:
         span = text.locate(str(claim["quote"]))
@@ -233,6 +242,8 @@ def _claim_description(claim: dict) -> str:
         ("Cited via", "; ".join(sorted(str(claim["vias"]).split())) if claim["vias"] else None),
         ("Section", claim["section"]),
         ("Cited pages", claim["pages"]),
+        ("Wording", claim["wording"]),
+        ("Note", claim["note"]),
         ("Claim", claim["claim"]),
     )
     return "\n".join(f"{name}: {value}" for name, value in fields if value is not None and str(value))
