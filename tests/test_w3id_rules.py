@@ -14,13 +14,17 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import rdflib
+from rdflib.compare import isomorphic
 
 from conftest import REPO, REQUIRE_SERVERS_ENV, free_port
-from partnergraph.linked_data import choose
+from partnergraph import Project, open_store
+from partnergraph.linked_data import choose, publish
 
 RULES = REPO / "w3id" / ".htaccess"
 SITE = "https://partnergraph.github.io/partnergraph"
@@ -43,6 +47,13 @@ LoadModule mpm_event_module {modules}/mod_mpm_event.so
 LoadModule authz_core_module {modules}/mod_authz_core.so
 LoadModule rewrite_module {modules}/mod_rewrite.so
 LoadModule headers_module {modules}/mod_headers.so
+LoadModule mime_module {modules}/mod_mime.so
+TypesConfig /dev/null
+AddType text/turtle .ttl
+AddType application/ld+json .jsonld
+AddType application/n-triples .nt
+AddType application/rdf+xml .rdf
+AddType text/html .html
 DocumentRoot "{www}"
 <Directory "{www}">
   AllowOverride All
@@ -62,18 +73,26 @@ def apache_binary() -> str:
 
 
 @pytest.fixture(scope="module")
-def apache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def apache(tmp_path_factory: pytest.TempPathFactory, built: Project) -> Iterator[int]:
     """httpd serving a document root whose partnergraph/ folder holds the rules, as on w3id.org;
-    yields its port. The document root is world-readable: run as root, httpd's workers drop
-    to www-data, which cannot enter pytest's private temporary folders."""
+    yields its port. Beside it, local/ holds the same rules with PG_SITE pointing at site/,
+    where the mini build is published, so that a client can follow a redirect to the end.
+    The document root is world-readable: run as root, httpd's workers drop to www-data,
+    which cannot enter pytest's private temporary folders."""
     binary = apache_binary()
     root = tmp_path_factory.mktemp("apache")
     port = free_port()
+    rules = RULES.read_text(encoding="utf-8")
+    assert rules.count(SITE) == 1  # the target is one line to change
     with tempfile.TemporaryDirectory(prefix="w3id-") as www:
         os.chmod(www, 0o755)
-        (Path(www) / "partnergraph").mkdir(mode=0o755)
-        shutil.copy(RULES, Path(www) / "partnergraph" / ".htaccess")
-        os.chmod(Path(www) / "partnergraph" / ".htaccess", 0o644)
+        for folder, site in (("partnergraph", SITE), ("local", f"http://127.0.0.1:{port}/site")):
+            (Path(www) / folder).mkdir(mode=0o755)
+            (Path(www) / folder / ".htaccess").write_text(rules.replace(SITE, site), encoding="utf-8")
+        with open_store(built.default_store, built) as store:
+            publish(built, store, Path(www) / "site" / "latest")
+        for path in [Path(www), *Path(www).rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
         user = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
         config = root / "httpd.conf"
         config.write_text(CONFIG.format(root=root, port=port, www=www, user=user, modules=MODULES))
@@ -173,3 +192,22 @@ def test_nothing_else_is_redirected(apache: int) -> None:
     for path in ("/partnergraph/id/", "/partnergraph/ontology/latest", "/partnergraph/elsewhere"):
         response = ask(apache, path, "text/turtle")
         assert response.status == 404, path
+
+
+def test_a_client_follows_the_rules_to_the_published_documents(apache: int, built: Project) -> None:
+    """rdflib dereferences an IRI as any linked-data client would: its own Accept header, the
+    303 followed to the published Turtle; a browser's Accept reaches the published page."""
+    read = rdflib.Graph().parse(f"http://127.0.0.1:{apache}/local/id/concept/trust")
+    build = rdflib.Graph().parse(built.graph_file, format="turtle")
+    trust = rdflib.URIRef("https://w3id.org/partnergraph/id/concept/trust")
+    assert set(build.triples((trust, None, None))) <= set(read)
+    assert len(read) > len(set(build.triples((trust, None, None))))  # and what points at it
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{apache}/local/id/concept/trust", headers={"Accept": FIREFOX}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.url.endswith("/site/latest/doc/concept/trust.html")
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "<h1>Trust</h1>" in response.read().decode("utf-8")
+    ontology = rdflib.Graph().parse(f"http://127.0.0.1:{apache}/local/ontology", format="turtle")
+    assert isomorphic(ontology, rdflib.Graph().parse(built.ontology_file, format="turtle"))
