@@ -88,6 +88,8 @@ def test_every_concept_is_one_codable_code_named_by_its_label(qdc: Path, seed_gr
     codes = list(ET.parse(qdc).getroot().iter(f"{CB}Code"))
     guids = [code.get("guid") for code in codes]
     assert len(guids) == len(set(guids))
+    names = [code.get("name").casefold() for code in codes]
+    assert len(names) == len(set(names))
     codable = {code.get("guid"): code for code in codes if code.get("isCodable") == "true"}
     concepts = set(seed_graph.subjects(SKOS.inScheme, None))
     assert len(concepts) > 100  # the seed vocabulary, whatever its exact size today
@@ -252,3 +254,17 @@ def test_a_quote_missing_from_its_text_stops_the_export(mini: Project, tmp_path:
     with open_store(mini.default_store, mini) as store, pytest.raises(PartnergraphError, match=refused):
         write_project(mini, store, tmp_path / "texts", out)
     assert not out.exists()
+
+
+def test_a_shared_label_is_told_apart_by_class(built: Project, tmp_path: Path) -> None:
+    """The mini vocabulary names a category and a success factor both 'Communication';
+    QualCoder would merge two codes of one name, so each gets its class."""
+    out = tmp_path / "mini.qdc"
+    with open_store(built.default_store, built) as store:
+        write_codebook(built, store, out)
+    validate("Codebook.xsd", out.read_bytes())
+    names = {c.get("guid"): c.get("name") for c in ET.parse(out).getroot().iter(f"{CB}Code")}
+    concept = "https://w3id.org/partnergraph/id/concept/"
+    assert names[iri_guid(concept + "communication")] == "Communication (success factor)"
+    assert names[iri_guid(concept + "communication-category")] == "Communication (category)"
+    assert names[iri_guid(concept + "trust")] == "Trust"

@@ -24,6 +24,12 @@ KNOWN_FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "docx": (("docx", "word"), (".docx",)),
     "bibtex": (("bibtex", "bib"), (".bib",)),
     "csljson": (("csljson", "csl", "csl-json", "json"), (".json",)),
+    "turtle": (("turtle", "ttl"), (".ttl",)),
+    "nquads": (("nquads", "nq", "n-quads"), (".nq",)),
+    "trig": (("trig",), (".trig",)),
+    "jsonld": (("jsonld", "json-ld"), (".jsonld",)),
+    "qdc": (("qdc",), (".qdc",)),
+    "qdpx": (("qdpx",), (".qdpx",)),
 }
 
 

@@ -15,6 +15,7 @@ tool can be matched back to the concepts they used.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import PartnergraphError
@@ -133,8 +134,9 @@ def concept_codebook(store: Store) -> Codebook:
         )
         for cls in order
     }
+    names = _unique_names(concepts, class_of, class_names)
     codes = {
-        iri: Code(iri, entry.label, _description(iri, entry, concepts), True, colours[class_of[iri]])
+        iri: Code(iri, names[iri], _description(iri, entry, concepts), True, colours[class_of[iri]])
         for iri, entry in concepts.items()
     }
     by_label = sorted(concepts, key=lambda i: (concepts[i].label.casefold(), i))
@@ -156,6 +158,26 @@ def concept_codebook(store: Store) -> Codebook:
         for cls in order
     ]
     return Codebook([folders[cls] for cls in order], sets)
+
+
+def _unique_names(
+    concepts: dict[str, _Concept], class_of: dict[str, str], class_names: dict[str, str]
+) -> dict[str, str]:
+    """Each concept's label, with its class (then its IRI) added where a label is shared.
+
+    QDA tools name codes uniquely: QualCoder, for one, merges two codes of the same name
+    on import, which would pool the evidence of two concepts."""
+    taken = Counter(
+        [*(e.label.casefold() for e in concepts.values()), *(n.casefold() for n in class_names.values())]
+    )
+    names = {
+        iri: e.label
+        if taken[e.label.casefold()] == 1
+        else f"{e.label} ({class_names[class_of[iri]].lower()})"
+        for iri, e in concepts.items()
+    }
+    again = Counter(name.casefold() for name in names.values())
+    return {iri: name if again[name.casefold()] == 1 else f"{name} <{iri}>" for iri, name in names.items()}
 
 
 def _description(iri: str, entry: _Concept, concepts: dict[str, _Concept]) -> str:
