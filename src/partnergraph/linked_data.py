@@ -49,6 +49,9 @@ THING, DOCUMENT, ONTOLOGY = "/id/", "/doc/", "/ontology"
 CONTEXT_FILE = "context.jsonld"
 """The JSON-LD context kept beside the ontology; without it JSON-LD is written expanded."""
 VARY = (("Vary", "Accept"),)
+PREFIXES_WRITTEN = {p: str(ns) for p, ns in PREFIXES.items() if p != "id"}
+"""Not `id:`: its local names hold `/`, which Turtle writes `id:concept\\/trust` and
+Virtuoso reads wrongly; such IRIs are written in full, as the build writes them."""
 Link = Callable[[str], str | None]
 _UNSAFE_IRI = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 
@@ -204,8 +207,7 @@ class LinkedData:
         context = self.project.ontology_dir / CONTEXT_FILE
         if chosen.rdf is ox.RdfFormat.JSON_LD and context.is_file():
             return _compacted(triples, context)
-        prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-        return ox.serialize(triples, format=chosen.rdf, prefixes=prefixes) or b""
+        return ox.serialize(triples, format=chosen.rdf, prefixes=PREFIXES_WRITTEN) or b""
 
 
 def publish(project: Project, store: Store, folder: Path) -> int:
