@@ -17,6 +17,7 @@ from . import __version__
 from .build import build as build_project
 from .build import load_sources, write_atomically
 from .errors import PartnergraphError
+from .exporting import EXPORT_FORMATS
 from .formats import choose_format
 from .names import plural, reader_names
 from .output import FORMATS, render
@@ -269,6 +270,37 @@ def push(obj: Context) -> None:
     with obj.open_target_store() as store:
         counts = push_build(obj.project, store)
     click.echo(f"pushed to {store.descriptor}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@main.command()
+@output_options(EXPORT_FORMATS, "turtle")
+@click.option(
+    "--inferred/--asserted-only",
+    default=True,
+    help="With what `reason` inferred, as a graph of its own (default), or without it.",
+)
+@click.option(
+    "--texts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The reviewed documents' texts (--format qdpx holds them).",
+)
+@click.pass_obj
+def export(obj: Context, fmt: str, out: Path | None, inferred: bool, texts: Path | None) -> None:
+    """The whole graph as Turtle, N-Quads, TriG or JSON-LD (compacted with
+    ontology/context.jsonld), or as a REFI-QDA codebook (qdc) or project (qdpx)."""
+    from .exporting import RDF_EXPORTS, export_graph, export_qda
+
+    with obj.open_store() as store:
+        if fmt not in RDF_EXPORTS:
+            export_qda(store, obj.project, fmt, out, texts)
+            click.echo(f"written: {out}", err=True)
+            return
+        with steps(2, "exporting") as step:
+            data = export_graph(store, obj.project, fmt, inferred, on_step=step)
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        write_atomically(out, data)
 
 
 @main.group()
