@@ -247,3 +247,14 @@ def test_turtle_writes_instance_iris_in_full(site: str) -> None:
     spelling, the full IRI, is kept."""
     text = request(site, "/doc/concept/trust.ttl").body.decode("utf-8")
     assert f"<{TRUST}>" in text and "\\/" not in text and "@prefix skos:" in text
+
+
+def test_the_current_version_iri_answers_as_the_ontology(site: str, built: Project) -> None:
+    ontology = rdflib.Graph().parse(built.ontology_file, format="turtle")
+    version = ontology.value(rdflib.URIRef("https://w3id.org/partnergraph/ontology"), rdflib.OWL.versionIRI)
+    if version is None:
+        pytest.skip("the ontology declares no owl:versionIRI")
+    path = "/" + str(version).removeprefix("https://w3id.org/partnergraph/")
+    response = request(site, path, "text/turtle")
+    assert response.status == 200 and response.body == built.ontology_file.read_bytes()
+    assert request(site, "/ontology/0.0.0-never", "text/turtle").status == 404

@@ -97,7 +97,11 @@ def choose(accept: str) -> Format | None:
 
 def serves(path: str) -> bool:
     """Whether a request path is one of the graph's IRIs or the documents about them."""
-    return path.startswith((THING, DOCUMENT)) or path == ONTOLOGY or path.startswith(ONTOLOGY + ".")
+    return (
+        path.startswith((THING, DOCUMENT))
+        or path == ONTOLOGY
+        or path.startswith((ONTOLOGY + ".", ONTOLOGY + "/"))
+    )
 
 
 def iri_of(local: str) -> str | None:
@@ -168,7 +172,15 @@ class LinkedData:
         return response
 
     def ontology(self, suffix: str, accept: str) -> Response:
-        """The whole ontology, in one document: its terms are hash IRIs of this one."""
+        """The whole ontology, in one document: its terms are hash IRIs of this one. Its
+        version IRI (`/ontology/0.2.0`) answers the same while it is the current version."""
+        if suffix.startswith("/"):
+            version = self.version_iri()
+            if version is None or version != ONTOLOGY_IRI + suffix.rstrip("/"):
+                return error(
+                    HTTPStatus.NOT_FOUND, f"this server holds ontology version {version}, not {suffix}"
+                )
+            suffix = ""
         chosen = BY_EXTENSION.get(suffix.removeprefix(".")) if suffix else choose(accept)
         if chosen is None:
             return _not_acceptable(accept) if not suffix else error(HTTPStatus.NOT_FOUND, "no such format")
@@ -179,6 +191,11 @@ class LinkedData:
             response = Response(HTTPStatus.OK, self.ontology_bytes(chosen), chosen.content_type)
         response.headers = (*response.headers, *VARY, *where)
         return response
+
+    def version_iri(self) -> str | None:
+        graph = rdflib.Graph().parse(self.project.ontology_file, format="turtle")
+        version = graph.value(rdflib.URIRef(ONTOLOGY_IRI), rdflib.OWL.versionIRI)
+        return str(version) if version is not None else None
 
     def ontology_page(self) -> tuple[str, str]:
         """The ontology's title and documentation page body."""
