@@ -268,3 +268,15 @@ def test_a_shared_label_is_told_apart_by_class(built: Project, tmp_path: Path) -
     assert names[iri_guid(concept + "communication")] == "Communication (success factor)"
     assert names[iri_guid(concept + "communication-category")] == "Communication (category)"
     assert names[iri_guid(concept + "trust")] == "Trust"
+
+
+@needs_seeds
+def test_the_rdflib_store_gives_the_same_bytes(
+    qdc: Path, qdpx: Path, seed_corpus: Project, tmp_path: Path
+) -> None:
+    """Whatever store answers the queries (here rdflib in memory, not Oxigraph), the export is the same."""
+    with open_store("memory:", seed_corpus) as store:
+        write_codebook(seed_corpus, store, tmp_path / "memory.qdc")
+        write_project(seed_corpus, store, SEEDS, tmp_path / "memory.qdpx")
+    assert (tmp_path / "memory.qdc").read_bytes() == qdc.read_bytes()
+    assert (tmp_path / "memory.qdpx").read_bytes() == qdpx.read_bytes()

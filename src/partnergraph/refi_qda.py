@@ -48,8 +48,7 @@ SELECT ?doc ?key ?sha ?title ?authors ?issued WHERE {
 
 _CLAIMS = """
 SELECT ?claim ?id ?key ?concept ?quote ?polarity ?kind ?section ?pages ?wording ?note ?agent ?agentName ?at
-       (GROUP_CONCAT(DISTINCT ?by; separator=" ") AS ?asserted)
-       (GROUP_CONCAT(DISTINCT ?via; separator=" ") AS ?vias)
+       ?by ?via
 WHERE {
   ?claim a pg:Claim ; pg:claimId ?id ; pg:reportedIn/pg:citeKey ?key ; pg:about ?concept ; pg:quote ?quote .
   OPTIONAL { ?claim pg:polarity/rdfs:label ?polarity }
@@ -63,8 +62,9 @@ WHERE {
   OPTIONAL { ?claim pg:assertedBy/pg:citeKey ?by }
   OPTIONAL { ?claim pg:citedVia/pg:citeKey ?via }
 }
-GROUP BY ?claim ?id ?key ?concept ?quote ?polarity ?kind ?section ?pages ?wording ?note ?agent ?agentName ?at
 """
+"""Asserting and via works come one per row and are gathered in Python: GROUP_CONCAT over
+an unbound value fails on rdflib, and the order it joins values in is the store's."""
 
 
 def write_codebook(project: Project, store: Store, out: Path) -> None:
@@ -134,13 +134,16 @@ def write_project(project: Project, store: Store, texts: Path, out: Path) -> Non
 
 
 def _claims(store: Store) -> list[dict]:
-    """One row per claim: a claim attributed to two agents, or dated twice, keeps the first
-    (by IRI and value), so it is still one selection."""
+    """One row per claim, with its asserting and via works gathered; a claim attributed to
+    two agents, or dated twice, keeps the first (by IRI and value), so it is still one
+    selection."""
     rows = store.select(sparql_prologue() + _CLAIMS, include_inferred=False).dicts()
-    first: dict[str, dict] = {}
+    claims: dict[str, dict] = {}
     for row in sorted(rows, key=lambda r: tuple(str(value or "") for value in r.values())):
-        first.setdefault(str(row["claim"]), row)
-    return list(first.values())
+        claim = claims.setdefault(str(row["claim"]), {**row, "by": set(), "via": set()})
+        claim["by"].update([str(row["by"])] if row["by"] else [])
+        claim["via"].update([str(row["via"])] if row["via"] else [])
+    return list(claims.values())
 
 
 def _sources(project: Project, store: Store, texts: Path) -> dict[str, _Source]:
@@ -238,8 +241,8 @@ def _claim_description(claim: dict) -> str:
     fields = (
         ("Polarity", claim["polarity"]),
         ("Evidence kind", claim["kind"]),
-        ("Asserted by", "; ".join(sorted(str(claim["asserted"]).split())) if claim["asserted"] else None),
-        ("Cited via", "; ".join(sorted(str(claim["vias"]).split())) if claim["vias"] else None),
+        ("Asserted by", "; ".join(sorted(claim["by"]))),
+        ("Cited via", "; ".join(sorted(claim["via"]))),
         ("Section", claim["section"]),
         ("Cited pages", claim["pages"]),
         ("Wording", claim["wording"]),
