@@ -1,10 +1,12 @@
-"""`partnergraph bib export`: the bibliography as BibTeX or CSL-JSON.
+"""`partnergraph bib export`: the bibliography as BibTeX, CSL-JSON or RIS.
 
 BibTeX is written by bibtexparser v2 from the entries as they stand; CSL-JSON is
 what citeproc engines read best, since their BibTeX readers drop fields of reports
 and grey literature. Only fields the BibTeX holds are
 written; partnergraph's own fields (`pg-*`) are kept in BibTeX and left out of
-CSL-JSON, where `note` says what was supplied.
+CSL-JSON, where `note` says what was supplied. RIS is for the reference managers that
+import it before anything else (EndNote, Zotero, Mendeley, EPPI-Reviewer, Covidence);
+it carries the same fields as CSL-JSON, with the same reading of BibTeX's names.
 
 BibTeX values are written as they stand except for TeX that would run when LaTeX
 typesets the reference: a field is pasted into the document, so `\\input{...}` there
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import cast
 
 import bibtexparser
 from bibtexparser.model import Entry, Field
@@ -59,6 +62,11 @@ CSL_FIELDS = {
 }
 
 
+ETAL = {"literal": "others"}
+"""BibTeX's `and others` in CSL-JSON. RIS has no way to say it: an author called "others"
+would be imported as a person, so RIS leaves it out and says so in a note."""
+
+
 def split_names(raw: str) -> list[str]:
     """BibTeX's name list split on ' and ' outside braces, so '{Improvement and
     Development Agency}' stays one name."""
@@ -89,7 +97,7 @@ def csl_names(value: str) -> list[dict[str, str]]:
             continue
         part = clean_latex(part)
         if part.lower() == "others":
-            names.append({"literal": "others"})
+            names.append(dict(ETAL))
             continue
         if not part:
             continue
@@ -160,4 +168,73 @@ def export_bibtex(works: Iterable[Work]) -> str:
     return bibtexparser.write_string(library)
 
 
+RIS_TYPE = {
+    "article": "JOUR",
+    "book": "BOOK",
+    "incollection": "CHAP",
+    "inbook": "CHAP",
+    "techreport": "RPRT",
+    "report": "RPRT",
+    "mastersthesis": "THES",
+    "phdthesis": "THES",
+    "thesis": "THES",
+    "inproceedings": "CPAPER",
+    "online": "ELEC",
+    "webpage": "ELEC",
+    "misc": "GEN",
+}
+RIS_FIELDS = (  # RIS tag, the CSL-JSON variable it is written from
+    ("TI", "title"), ("T2", "container-title"), ("T3", "collection-title"), ("VL", "volume"),
+    ("IS", "issue"), ("ET", "edition"), ("M3", "genre"), ("PB", "publisher"), ("CY", "publisher-place"),
+    ("DO", "DOI"), ("UR", "URL"),
+)  # fmt: skip
+
+
+def ris_name(name: dict[str, str]) -> str:
+    """'Family, Given' as RIS asks of a person; a corporate author (a CSL literal) whole and
+    without a comma, which Zotero and EndNote keep as one name instead of splitting it."""
+    if "literal" in name:
+        return name["literal"]
+    return ", ".join(part for part in (name.get("family"), name.get("given")) if part)
+
+
+def _ris_pages(page: str) -> list[tuple[str, str]]:
+    """'305--313' (or '305–313', '305-313') as a start and an end page; one page as a start."""
+    first, _, last = re.sub(r"\s*[–-]+\s*", "-", page).partition("-")
+    return [("SP", first.strip())] + ([("EP", last.strip())] if last.strip() else [])
+
+
+def to_ris(work: Work) -> str:
+    """One RIS record from the CSL-JSON item (so both read the BibTeX alike), plus
+    `howpublished`, which CSL has no variable for, as a note. A value's line breaks become
+    spaces: a RIS line that does not start with a tag is not read as part of the field."""
+    item = to_csl(work)
+    tags: list[tuple[str, str]] = [("TY", RIS_TYPE.get(work.entry_type, "GEN"))]
+    unnamed = []
+    for tag, role in (("AU", "author"), ("A2", "editor")):
+        names = cast(list[dict[str, str]], item.get(role, []))
+        tags += [(tag, ris_name(name)) for name in names if name != ETAL]
+        if ETAL in names:
+            unnamed.append(role)
+    if "issued" in item:
+        tags.append(("PY", str(cast(dict[str, list[list[int]]], item["issued"])["date-parts"][0][0])))
+    tags += [(tag, str(item[variable])) for tag, variable in RIS_FIELDS if variable in item]
+    if "page" in item:
+        tags += _ris_pages(str(item["page"]))
+    if work.get("howpublished"):
+        tags.append(("N1", str(work.get("howpublished"))))
+    if "note" in item:
+        tags.append(("N1", str(item["note"])))
+    tags += [("N1", f"et al.: the source names only the first {role}s.") for role in unnamed]
+    lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in tags]
+    return "\n".join([*lines, "ER  - "]) + "\n"
+
+
+def export_ris(works: Iterable[Work]) -> str:
+    return "\n".join(to_ris(w) for w in works)
+
+
 EXPORTERS = {"bibtex": export_bibtex, "csljson": export_csljson}
+"""What the explorer serves for download (it names files by these two formats)."""
+BIB_FORMATS = {**EXPORTERS, "ris": export_ris}
+"""What `partnergraph bib export --format` writes."""

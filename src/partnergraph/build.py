@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
+from .anchor_files import anchored_claims
 from .bibliography import Work, load_bibliography
 from .build_manifest import MANIFEST_NAME, manifest_file
 from .compiler import compile_graph, compile_ntriples, turtle_from_ntriples
@@ -73,6 +74,12 @@ class BuildReport:
             f"{c['works_cited']} cited by claims, {c['works_uncited']} kept without claims)",
             f"  concepts: {c['concepts']}",
             f"  claims: {c['claims']} ({c['secondary_claims']} via secondary citations)",
+            f"  anchors: {c['anchored_claims']} of {c['claims']} quotes located in their texts"
+            + (
+                f" ({c['claims'] - c['anchored_claims']} without: `partnergraph anchor --texts DIR`)"
+                if c["anchored_claims"] < c["claims"]
+                else ""
+            ),
             "  dropped: nothing (every concept, claim and bibliography entry is in the graph)",
             "  SHACL shapes: satisfied"
             if self.shapes_checked
@@ -187,6 +194,7 @@ def count_sources(sources: Sources, triples: int) -> dict[str, int]:
         "concepts": len(sources.corpus.concepts),
         "claims": len(claims),
         "secondary_claims": sum(1 for _, c in claims if c.via),
+        "anchored_claims": anchored_claims(sources.corpus.documents, sources.corpus.anchors),
     }
 
 

@@ -328,14 +328,14 @@ def bib_check(obj: Context, document: str | None) -> None:
 
 
 @bib.command("export")
-@output_options(("bibtex", "csljson"), "bibtex")
+@output_options(("bibtex", "csljson", "ris"), "bibtex")
 @click.pass_obj
 @reports_errors
 def bib_export(obj: Context, fmt: str, out: Path | None) -> None:
-    """Write every work as BibTeX or CSL-JSON."""
-    from .bibexport import EXPORTERS
+    """Write every work as BibTeX, CSL-JSON or RIS (for reference managers)."""
+    from .bibexport import BIB_FORMATS
 
-    emit(EXPORTERS[fmt](load_sources(obj.project).works).rstrip("\n"), out)
+    emit(BIB_FORMATS[fmt](load_sources(obj.project).works).rstrip("\n"), out)
 
 
 @main.command()
@@ -483,13 +483,31 @@ _TEXTS_OPTION = click.option(
 @click.pass_obj
 @reports_errors
 def verify(obj: Context, texts: Path, document: str | None) -> None:
-    """Check that every quote occurs in the text of its reviewed document."""
+    """Check that every quote occurs in the text of its reviewed document, and that its
+    anchor (corpus/anchors/) still points at it."""
+    from .anchors import stale_anchors
     from .verify import verify_quotes
 
     report = verify_quotes(obj.project, texts, document)
-    click.echo("\n".join(report.lines()))
-    if not report.ok:
+    stale = stale_anchors(obj.project, texts, document)
+    click.echo("\n".join([*report.lines(), *(f"stale anchor: {problem}" for problem in stale)]))
+    if stale:
+        click.echo(f"{plural(len(stale), 'stale anchor')}", err=True)
+    if not report.ok or stale:
         sys.exit(1)
+
+
+@main.command()
+@_TEXTS_OPTION
+@_DOCUMENT_OPTION
+@click.pass_obj
+@reports_errors
+def anchor(obj: Context, texts: Path, document: str | None) -> None:
+    """Locate every quote in its text and write corpus/anchors/DOCUMENT.yaml (offsets,
+    surrounding words, page), which the build compiles into Web Annotation selectors."""
+    from .anchors import write_anchors
+
+    click.echo("\n".join(write_anchors(obj.project, texts, document).lines()))
 
 
 @main.command()

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import re
 import reprlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
+from .anchor_files import load_anchors
+from .citation_typing import STANCES
+from .curation import Curation, read_curation
 from .errors import SourceProblem
 from .fields import FieldReader, as_mapping
 from .project import Project
 from .source_files import read_source, read_sources, shown
 from .yaml_source import LineDict, load_yaml
+
+if TYPE_CHECKING:
+    from .anchor_files import DocumentAnchors
 
 CONCEPT_CLASSES = (
     "SuccessFactor",
@@ -52,7 +58,7 @@ CONCEPT_KEYS = (
 )  # fmt: skip
 CLAIM_KEYS = (
     "id", "concept", "polarity", "asserted_by", "via", "quote", "section", "pages",
-    "wording", "count", "kind", "context", "note", "endnote", "lint",
+    "wording", "count", "kind", "context", "note", "endnote", "lint", "curation", "stance",
 )  # fmt: skip
 LINT_RULES = (
     "unbalanced-marks", "spans-heading", "spans-table-row", "spans-list",
@@ -61,7 +67,7 @@ LINT_RULES = (
 """The quote lint's rules (quote_lint.py) a claim may excuse with `lint: [rule]`; named
 here so that a misspelt rule is a build error, not an excuse that silently never applies."""
 CONTEXT_KEYS = ("sector", "country", "partnership_type")
-DOCUMENT_KEYS = ("document", "text", "claims")
+DOCUMENT_KEYS = ("document", "curation", "text", "claims")
 TEXT_KEYS = ("file", "sha256")
 
 
@@ -117,6 +123,11 @@ class Claim:
     lint: tuple[str, ...] = ()
     """Quote-lint rules a curator has checked and excused for this claim (its `note` says
     why); read by `partnergraph lint` only, never compiled into the graph."""
+    curation: Curation | None = None
+    """Who curated the claim and when: its own `curation:` over its document's."""
+    stance: str | None = None
+    """What the reviewed document says of the asserting works (agrees, disputes ...): the
+    CiTO citation function when the claim states one (citation_typing.py)."""
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.origin.line)
@@ -134,12 +145,15 @@ class DocumentAnnotations:
     rejected: tuple[Claim, ...] = ()
     """Claims with a mistake of form, kept only so their names are checked too: one run
     then reports every mistake of a claim, not the first. Never compiled."""
+    curation: Curation | None = None
 
 
 @dataclass(frozen=True)
 class Corpus:
     concepts: tuple[Concept, ...]
     documents: tuple[DocumentAnnotations, ...]
+    anchors: Mapping[str, DocumentAnchors] = field(default_factory=dict)
+    """Where each quote stands in its text (corpus/anchors/), by document key."""
 
     @property
     def claims(self) -> list[tuple[DocumentAnnotations, Claim]]:
@@ -256,7 +270,11 @@ def _endnotes(f: FieldReader) -> tuple[int, ...]:
 
 
 def _read_claim(
-    item: LineDict, shown_as: str, problems: list[SourceProblem], rejected: list[Claim]
+    item: LineDict,
+    shown_as: str,
+    problems: list[SourceProblem],
+    rejected: list[Claim],
+    curation: Curation | None = None,
 ) -> Claim | None:
     """The claim, or None with its problems reported; every field is read first, so a
     claim with two mistakes shows both, and a rejected claim goes to `rejected` so that
@@ -272,6 +290,9 @@ def _read_claim(
         sectors, country = c.text_list("sector"), c.text("country")
         partnership_type = c.text("partnership_type")
     kinds = f.choice_list("kind", EVIDENCE_KINDS)
+    own_curation = f.mapping_field("curation")
+    if own_curation is not None:
+        curation = read_curation(own_curation, shown_as, what, problems).over(curation)
     claim = Claim(
         id=f.text("id", required=True) or "",
         concept=f.text("concept", required=True) or "",
@@ -293,7 +314,15 @@ def _read_claim(
         more_kinds=kinds[1:],
         endnotes=_endnotes(f),
         lint=f.choice_list("lint", LINT_RULES),
+        curation=curation,
+        stance=f.choice("stance", STANCES),
     )
+    if claim.stance and not claim.asserted_by:
+        f.problem(
+            "stance",
+            "a stance is towards the works asserting the claim",
+            "add 'asserted_by', or drop 'stance'",
+        )
     if claim.id and not CLAIM_ID.match(claim.id):
         f.problem("id", f"claim id '{claim.id}' has characters an IRI cannot carry", "use c001")
     if len(problems) > before:
@@ -318,16 +347,20 @@ def load_document(text: str, shown_as: str, problems: list[SourceProblem]) -> Do
     if text_field is not None:
         t = FieldReader(text_field, shown_as, "text", TEXT_KEYS, problems)
         text_file, text_sha = t.text("file"), t.text("sha256")
+    curation_field = f.mapping_field("curation")
+    curation = read_curation(curation_field, shown_as, "document", problems) if curation_field else None
     rejected: list[Claim] = []
     claims = _read_unique(
         _top_list(top, "claims", "id: c001", shown_as, problems),
-        lambda item, where, found: _read_claim(item, where, found, rejected), lambda c: c.id,
+        lambda item, where, found: _read_claim(item, where, found, rejected, curation), lambda c: c.id,
         "claim id", "give each claim in a file its own id", shown_as, problems,
     )  # fmt: skip
     if document is None:
         return None
     origin = Origin(shown_as, top.line)
-    return DocumentAnnotations(document, text_file, text_sha, tuple(claims), origin, tuple(rejected))
+    return DocumentAnnotations(
+        document, text_file, text_sha, tuple(claims), origin, tuple(rejected), curation
+    )
 
 
 def _refuse_yml(project: Project, problems: list[SourceProblem]) -> None:
@@ -385,4 +418,4 @@ def load_corpus(project: Project, problems: list[SourceProblem]) -> Corpus:
             continue
         by_key[doc.document] = doc
         documents.append(doc)
-    return Corpus(tuple(concepts), tuple(documents))
+    return Corpus(tuple(concepts), tuple(documents), load_anchors(project, problems))
