@@ -19,7 +19,7 @@ import pytest
 import xmlschema
 from lxml import etree
 from rdflib import Graph, Literal
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import PROV, RDF, SKOS
 
 from partnergraph import Project, build, open_store
 from partnergraph.errors import PartnergraphError
@@ -280,3 +280,25 @@ def test_the_rdflib_store_gives_the_same_bytes(
         write_project(seed_corpus, store, SEEDS, tmp_path / "memory.qdpx")
     assert (tmp_path / "memory.qdc").read_bytes() == qdc.read_bytes()
     assert (tmp_path / "memory.qdpx").read_bytes() == qdpx.read_bytes()
+
+
+@needs_seeds
+def test_selections_name_their_curator_and_date_from_the_claims_provenance(
+    qdpx: Path, seed_graph: Graph
+) -> None:
+    """Users and dates come from PROV-O in the graph (never the clock); the schema cannot
+    check that a creatingUser is one of the project's users, so this does."""
+    with zipfile.ZipFile(qdpx) as zipped:
+        root = ET.fromstring(zipped.read("project.qde"))
+    users = {user.get("guid"): user.get("id") for user in root.iter(f"{PJ}User")}
+    claims = {iri_guid(c): c for c in seed_graph.subjects(RDF.type, PG.Claim)}
+    for selection in root.iter(f"{PJ}PlainTextSelection"):
+        claim = claims[selection.get("guid")]
+        agents = {str(a) for a in seed_graph.objects(claim, PROV.wasAttributedTo)}
+        named = agents - {str(PG.HandCuration)}
+        assert users[selection.get("creatingUser")] in (named or agents)
+        (coding,) = selection.iter(f"{PJ}Coding")
+        assert coding.get("creatingUser") == selection.get("creatingUser")
+        date = seed_graph.value(claim, PROV.generatedAtTime)
+        expected = None if date is None else str(date) + ("T00:00:00Z" if "T" not in str(date) else "")
+        assert selection.get("creationDateTime") == expected

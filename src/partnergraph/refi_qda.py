@@ -23,7 +23,7 @@ from xml.etree import ElementTree as ET
 
 from .build import write_atomically
 from .errors import PartnergraphError
-from .namespaces import sparql_prologue
+from .namespaces import PG, sparql_prologue
 from .project import Project
 from .quote_location import FoldedText
 from .refi_qda_codes import Code, CodeSet, concept_codebook, guid
@@ -134,16 +134,23 @@ def write_project(project: Project, store: Store, texts: Path, out: Path) -> Non
 
 
 def _claims(store: Store) -> list[dict]:
-    """One row per claim, with its asserting and via works gathered; a claim attributed to
-    two agents, or dated twice, keeps the first (by IRI and value), so it is still one
-    selection."""
+    """One row per claim, with its asserting and via works gathered.
+
+    A claim curated by a named curator is also attributed to the generic hand curation;
+    the curator is its user. A claim with several curators or dates keeps the first (by
+    IRI and value), so it is still one selection."""
     rows = store.select(sparql_prologue() + _CLAIMS, include_inferred=False).dicts()
     claims: dict[str, dict] = {}
-    for row in sorted(rows, key=lambda r: tuple(str(value or "") for value in r.values())):
+    for row in sorted(rows, key=_curator_first):
         claim = claims.setdefault(str(row["claim"]), {**row, "by": set(), "via": set()})
         claim["by"].update([str(row["by"])] if row["by"] else [])
         claim["via"].update([str(row["via"])] if row["via"] else [])
     return list(claims.values())
+
+
+def _curator_first(row: dict) -> tuple[bool, tuple[str, ...]]:
+    generic = row["agent"] is not None and str(row["agent"]) == str(PG.HandCuration)
+    return generic, tuple(str(value or "") for value in row.values())
 
 
 def _sources(project: Project, store: Store, texts: Path) -> dict[str, _Source]:
