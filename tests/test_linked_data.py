@@ -5,6 +5,7 @@ back by rdflib and compared with the build's own Turtle, 404, 406 and HEAD, on a
 from __future__ import annotations
 
 import http.client
+import json
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from rdflib.compare import isomorphic
 
 from browser import serve
 from partnergraph import Project, open_store
+from partnergraph.exporting import load_context
 from partnergraph.linked_data import choose, iri_of, local_link, publish
 from partnergraph.namespaces import ID
 
@@ -258,3 +260,10 @@ def test_the_current_version_iri_answers_as_the_ontology(site: str, built: Proje
     response = request(site, path, "text/turtle")
     assert response.status == 200 and response.body == built.ontology_file.read_bytes()
     assert request(site, "/ontology/0.0.0-never", "text/turtle").status == 404
+
+
+def test_jsonld_is_compacted_with_the_projects_context_inlined(site: str, built: Project) -> None:
+    """Readable keys (`prefLabel`, not a full IRI) and no context to fetch from the web."""
+    document = json.loads(request(site, "/doc/concept/trust.jsonld").body)
+    assert document["@context"] == load_context(built)
+    assert "https://w3id.org/partnergraph/ontology#about" not in json.dumps(document["@graph"])

@@ -21,7 +21,6 @@ Every negotiated answer says `Vary: Accept`, so caches keep one copy per type.
 from __future__ import annotations
 
 import html
-import json
 import os
 import shutil
 import urllib.parse
@@ -33,8 +32,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from .errors import PartnergraphError
+from .exporting import compact_jsonld, context_prefixes, load_context, turtle_prefixes
 from .http_response import Response, error
-from .namespaces import ID, PG, PREFIXES
+from .namespaces import ID, PG
 from .output import compact
 from .project import Project
 from .sparql_endpoint import negotiate
@@ -46,12 +47,7 @@ BASE = str(ID).removesuffix("id/")
 """Where the project's IRIs live; a local path under it names the same resource here."""
 ONTOLOGY_IRI = str(PG).removesuffix("#")
 THING, DOCUMENT, ONTOLOGY = "/id/", "/doc/", "/ontology"
-CONTEXT_FILE = "context.jsonld"
-"""The JSON-LD context kept beside the ontology; without it JSON-LD is written expanded."""
 VARY = (("Vary", "Accept"),)
-PREFIXES_WRITTEN = {p: str(ns) for p, ns in PREFIXES.items() if p != "id"}
-"""Not `id:`: its local names hold `/`, which Turtle writes `id:concept\\/trust` and
-Virtuoso reads wrongly; such IRIs are written in full, as the build writes them."""
 Link = Callable[[str], str | None]
 _UNSAFE_IRI = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 
@@ -127,6 +123,12 @@ class LinkedData:
         self.project, self.store, self.frame, self.pages = project, store, frame, pages
 
     def respond(self, path: str, accept: str) -> Response:
+        try:
+            return self._respond(path, accept)
+        except PartnergraphError as exc:  # a broken context or ontology file: it names the file
+            return error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
+
+    def _respond(self, path: str, accept: str) -> Response:
         if path.startswith(THING):
             return self.thing(path.removeprefix(THING), accept)
         if path.startswith(DOCUMENT):
@@ -219,12 +221,14 @@ class LinkedData:
         return self.serialize_ox([ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in ordered], chosen)
 
     def serialize_ox(self, triples: list[ox.Triple], chosen: Format) -> bytes:
-        """JSON-LD is compacted with the project's context, inlined so that no reader has to
-        fetch it; every other format (and JSON-LD without a context) is pyoxigraph's."""
-        context = self.project.ontology_dir / CONTEXT_FILE
-        if chosen.rdf is ox.RdfFormat.JSON_LD and context.is_file():
-            return _compacted(triples, context)
-        return ox.serialize(triples, format=chosen.rdf, prefixes=PREFIXES_WRITTEN) or b""
+        """As `export` writes the whole graph: JSON-LD compacted with the project's context
+        (inlined, so no reader has to fetch it), prefixes from the same context."""
+        context = load_context(self.project)
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        if chosen.rdf is ox.RdfFormat.JSON_LD:
+            return compact_jsonld(quads, context)
+        prefixes = turtle_prefixes(quads, context_prefixes(context), graphs=False)
+        return ox.serialize(triples, format=chosen.rdf, prefixes=prefixes) or b""
 
 
 def publish(project: Project, store: Store, folder: Path) -> int:
@@ -290,13 +294,6 @@ PAGE_STYLE = (
     "body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; }"
     " .meta { color: #555; } td, th { border: 1px solid #ddd; padding: 2px 6px; text-align: left; }"
 )
-
-
-def _compacted(triples: list[ox.Triple], context: Path) -> bytes:
-    graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    document = json.loads(context.read_text(encoding="utf-8"))
-    text = graph.serialize(format="json-ld", context=document.get("@context", document), auto_compact=True)
-    return text.encode("utf-8")
 
 
 def _term_key(term: Term) -> tuple[str, str, str, str]:
