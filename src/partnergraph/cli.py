@@ -303,6 +303,36 @@ def export(obj: Context, fmt: str, out: Path | None, inferred: bool, texts: Path
         write_atomically(out, data)
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--date", metavar="YYYY-MM-DD", help="Release date (default: the ontology's dcterms:modified).")
+@click.option("--version", "version", help="Release version (default: the ontology's owl:versionInfo).")
+@click.option(
+    "--endpoint", help="The SPARQL endpoint the description names (default: `serve`'s /sparql on 127.0.0.1)."
+)
+@click.option(
+    "--base-url",
+    help="Where the folder will be published (default https://w3id.org/partnergraph/releases/VERSION/).",
+)
+@click.pass_obj
+@reports_errors
+def release(
+    obj: Context,
+    folder: Path,
+    date: str | None,
+    version: str | None,
+    endpoint: str | None,
+    base_url: str | None,
+) -> None:
+    """A folder to publish: dumps, ontology and its documentation, VoID/DCAT, CITATION.cff, licence."""
+    from .release import ReleaseOptions, make_release
+
+    options = ReleaseOptions(date=date, version=version, endpoint=endpoint, base_url=base_url)
+    with obj.open_store() as store, steps(6, "releasing") as step:
+        report = make_release(obj.project, store, folder, options, on_step=step)
+    click.echo("\n".join(report.lines()))
+
+
 @main.group()
 def bib() -> None:
     """Check and export the bibliography."""
