@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
+from .build_manifest import sha256_file
 from .namespaces import ID, PG
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -102,14 +103,6 @@ def example_resources(quads: list[ox.Quad]) -> list[str]:
     return examples
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def describe(release: Release, quads: list[ox.Quad], dumps: list[Dump], root: Path) -> Graph:
     """VoID (statistics, partitions, vocabularies, URI space, endpoint, examples) and
     DCAT 3 (distributions with media type, size and checksum) in one graph."""
@@ -173,4 +166,4 @@ def _distribution(g: Graph, ds: URIRef, dump: Dump, root: Path, release: Release
     g.add((dist, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    g.add((checksum, SPDX.checksumValue, Literal(sha256(dump.path), datatype=XSD.hexBinary)))
+    g.add((checksum, SPDX.checksumValue, Literal(sha256_file(dump.path), datatype=XSD.hexBinary)))

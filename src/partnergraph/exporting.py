@@ -26,7 +26,8 @@ from .errors import PartnergraphError
 from .namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from .project import Project, tool_resource_dir
 from .query_safety import QueryDataset
-from .stores import Store, Term
+from .sparql_results import to_oxigraph
+from .stores import Store
 
 CONTEXT_FILE = "context.jsonld"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -83,16 +84,6 @@ def context_prefixes(context: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if term.kind == "iri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.language:
-        return ox.Literal(term.value, language=term.language)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
-
-
 def exported_graphs(store: Store, include_inferred: bool) -> list[str]:
     """The build's graphs the store holds, asserted first."""
     held = store.graph_names()
@@ -110,7 +101,7 @@ def read_store(store: Store, include_inferred: bool = True) -> list[ox.Quad]:
     for graph in exported_graphs(store, include_inferred):
         name = ox.NamedNode(graph)
         for s, p, o in store.construct(ALL_TRIPLES, dataset=QueryDataset((graph,))):
-            dataset.add(ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), name))  # type: ignore[arg-type]
+            dataset.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name))  # type: ignore[arg-type]
     return canonical(dataset)
 
 

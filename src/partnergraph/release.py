@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .dataset_description import Dump, Release, describe, graph_counts, sha256
+from .build_manifest import sha256_file
+from .dataset_description import Dump, Release, describe, graph_counts
 from .exporting import ExportError, as_triples, canonical, context_file, load_context, read_dataset, serialise
 from .namespaces import PG
 from .ontology_docs import document
@@ -200,6 +201,8 @@ def _write_texts(project: Project, root: Path, release: Release, quads: list[ox.
 def _write_checksums(root: Path) -> None:
     """`sha256sum -c SHA256SUMS` checks a download."""
     lines = [
-        f"{sha256(p)}  {p.relative_to(root).as_posix()}\n" for p in sorted(root.rglob("*")) if p.is_file()
+        f"{sha256_file(p)}  {p.relative_to(root).as_posix()}\n"
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     ]
     (root / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
