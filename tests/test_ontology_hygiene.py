@@ -312,3 +312,18 @@ def test_the_schemaorg_alignment_parses_and_names_only_real_terms() -> None:
             parts = list(Collection(graph, graph.value(subject, OWL.intersectionOf)))
             assert PG.Work in parts, parts
     assert (SCHEME, RDF.type, SDO.DefinedTermSet) in graph
+
+
+def test_a_curator_with_an_orcid_satisfies_the_moved_agent_constraint(mini: Project) -> None:
+    """PROV-O makes a prov:Person a prov:Agent, but the ontology restates no PROV-O axiom,
+    so the compiler types an ORCID curator as both for the shape on prov:wasAttributedTo."""
+    path = mini.root / "corpus/documents/wallace2010.yaml"
+    curation = "curation:\n  by: Josiah Carberry\n  orcid: 0000-0002-1825-0097\n  date: 2026-12-03\nclaims:"
+    path.write_text(path.read_text().replace("claims:", curation, 1))
+    build(mini, load_store=False)
+    graph = Graph().parse(mini.graph_file)
+    curator = URIRef("https://orcid.org/0000-0002-1825-0097")
+    assert (CLAIM, PROV_ATTRIBUTED, curator) in graph
+    assert {URIRef("http://www.w3.org/ns/prov#Agent"), URIRef("http://www.w3.org/ns/prov#Person")} <= set(
+        graph.objects(curator, RDF.type)
+    )

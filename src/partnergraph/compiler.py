@@ -334,7 +334,11 @@ def _agent(out: Lines, curation: Curation) -> str:
     """The curator: their ORCID iD as the IRI when they have one, else an agent of ours."""
     iri = f"https://orcid.org/{curation.orcid}" if curation.orcid else f"{ID}agent/{curation.agent_slug}"
     agent = out.node(iri)
-    out.add(agent, RDF.type, out.node(PROV.Person if curation.orcid else PROV.Agent))
+    # prov:Agent always: the shapes check it without PROV-O's Person ⊑ Agent, which the
+    # ontology does not restate (it gives other vocabularies' terms no axioms)
+    out.add(agent, RDF.type, out.node(PROV.Agent))
+    if curation.orcid:
+        out.add(agent, RDF.type, out.node(PROV.Person))
     if curation.by:
         out.add(agent, RDFS.label, text(curation.by))
     return agent
