@@ -17,11 +17,13 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import xmlschema
+from click.testing import CliRunner
 from lxml import etree
 from rdflib import Graph, Literal
 from rdflib.namespace import PROV, RDF, SKOS
 
 from partnergraph import Project, build, open_store
+from partnergraph.cli import main
 from partnergraph.errors import PartnergraphError
 from partnergraph.namespaces import PG
 from partnergraph.refi_qda import write_codebook, write_project
@@ -302,3 +304,22 @@ def test_selections_name_their_curator_and_date_from_the_claims_provenance(
         date = seed_graph.value(claim, PROV.generatedAtTime)
         expected = None if date is None else str(date) + ("T00:00:00Z" if "T" not in str(date) else "")
         assert selection.get("creationDateTime") == expected
+
+
+@needs_seeds
+def test_export_command_writes_the_same_project_or_refuses_with_the_fix(
+    qdpx: Path, seed_corpus: Project, tmp_path: Path
+) -> None:
+    """`partnergraph export --format qdpx` (helper P's command) calls write_project."""
+    out = tmp_path / "cli.qdpx"
+    command = ["--project", str(seed_corpus.root), "export", "--format", "qdpx", "-o", str(out)]
+    texts = tmp_path / "texts"
+    shutil.copytree(SEEDS, texts)
+    (texts / "004_57f3654f397f3b61.txt").unlink()
+    refused = CliRunner().invoke(main, [*command, "--texts", str(texts)])
+    assert refused.exit_code == 1
+    assert "no text of cairns-nd-partnership in" in refused.output
+    assert not out.exists()
+    result = CliRunner().invoke(main, [*command, "--texts", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == qdpx.read_bytes()
