@@ -327,3 +327,22 @@ def test_a_curator_with_an_orcid_satisfies_the_moved_agent_constraint(mini: Proj
     assert {URIRef("http://www.w3.org/ns/prov#Agent"), URIRef("http://www.w3.org/ns/prov#Person")} <= set(
         graph.objects(curator, RDF.type)
     )
+
+
+@pytest.mark.java
+@pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime for HermiT")
+def test_the_schemaorg_alignment_types_our_works_and_nobody_elses() -> None:
+    """Loaded with the ontology, the alignment is consistent and gives schema.org types to
+    partnergraph's works only: a BIBO article of someone else's stays as it was."""
+    merged = Graph().parse(ONTOLOGY_FILE)
+    merged.parse(ALIGNMENT_FILE)
+    data = f"""
+        @prefix ex: <http://example.org/> . @prefix bibo: <http://purl.org/ontology/bibo/> .
+        ex:ours a <{PG.Work}> , bibo:AcademicArticle .
+        ex:theirs a bibo:AcademicArticle .
+    """
+    types = hermit_types(merged, data)
+    assert types is not None, "HermiT found the ontology with its schema.org alignment inconsistent"
+    # owlready2 keeps the most specific types: CreativeWork follows from pg:Work's own axiom
+    assert str(SDO.ScholarlyArticle) in types["ours"]
+    assert not {t for t in types["theirs"] if t.startswith(str(SDO))}
