@@ -218,30 +218,36 @@ def test_the_ontology_page_anchors_every_term_for_its_hash_iri(site: str, built:
     assert missing == []
 
 
-def test_publish_writes_every_document_serve_answers(site: str, built: Project, tmp_path: Path) -> None:
-    """The static layout w3id/.htaccess redirects to: byte for byte what serve answers."""
+def test_publish_writes_every_document_serve_answers(
+    site: str, built: Project, graph: rdflib.Graph, tmp_path: Path
+) -> None:
+    """The static layout w3id/.htaccess redirects to, byte for byte what serve answers, added
+    to a folder such as a release: its own ontology page is kept, earlier documents replaced."""
     folder = tmp_path / "latest"
-    (folder / "doc" / "stale").mkdir(parents=True)  # from an earlier release: replaced whole
+    (folder / "doc" / "concept").mkdir(parents=True)
+    (folder / "doc" / "concept" / "dropped-since.ttl").write_text("stale")
+    (folder / "doc" / "ontology.html").write_text("the release's pyLODE page")
     with open_store(built.default_store, built) as store:
         count = publish(built, store, folder)
-        subjects = {
-            str(row[0]).removeprefix(str(ID))
-            for row in store.select(f'SELECT DISTINCT ?s {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), "{ID}") }}')
-        }
-    assert count == len(subjects) > 20
-    written = {p.relative_to(folder / "doc").as_posix() for p in (folder / "doc").rglob("*") if p.is_file()}
-    assert written == {f"{s}.{e}" for s in subjects for e in ("html", "ttl", "jsonld", "nt", "rdf")}
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "doc",
-        *(f"ontology.{e}" for e in ("html", "jsonld", "nt", "rdf", "ttl")),
-    ]
+    nodes = {node for s, _, o in graph for node in (s, o) if isinstance(node, rdflib.URIRef)}
+    resources = {str(n).removeprefix(str(ID)) for n in nodes if str(n).startswith(str(ID))}
+    assert count == len(resources) > 20
+    written = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    ontology = {f"ontology/partnergraph.{e}" for e in ("ttl", "jsonld", "nt", "rdf")} | {"doc/ontology.html"}
+    documents = {f"doc/{r}.{e}" for r in resources for e in ("html", "ttl", "jsonld", "nt", "rdf")}
+    assert written == documents | ontology
+    assert (folder / "doc" / "ontology.html").read_text() == "the release's pyLODE page"
     for extension in ("ttl", "nt", "jsonld"):
         served = request(site, f"/doc/concept/trust.{extension}").body
         assert (folder / "doc" / "concept" / f"trust.{extension}").read_bytes() == served
-    assert (folder / "ontology.ttl").read_bytes() == built.ontology_file.read_bytes()
+    assert (folder / "ontology" / "partnergraph.ttl").read_bytes() == built.ontology_file.read_bytes()
     page = (folder / "doc" / "concept" / "trust.html").read_text(encoding="utf-8")
     assert f'href="{TRUST.replace("trust", "lack-of-trust")}"' in page  # IRIs link to themselves
     assert 'href="trust.ttl"' in page and "<nav>" not in page
+    (folder / "doc" / "ontology.html").unlink()
+    with open_store(built.default_store, built) as store:
+        publish(built, store, folder)
+    assert 'href="../ontology/partnergraph.ttl"' in (folder / "doc" / "ontology.html").read_text()
 
 
 def test_turtle_writes_instance_iris_in_full(site: str) -> None:

@@ -168,13 +168,15 @@ def test_a_thing_is_303_to_its_document_in_the_accepted_format(
     [
         ("/partnergraph/id/work/cairns2010", "text/turtle", 303, "/latest/doc/work/cairns2010.ttl"),
         ("/partnergraph/id/claim/wallace2010-c001", FIREFOX, 303, "/latest/doc/claim/wallace2010-c001.html"),
-        ("/partnergraph/ontology", FIREFOX, 303, "/latest/ontology.html"),
-        ("/partnergraph/ontology", "text/turtle", 303, "/latest/ontology.ttl"),
-        ("/partnergraph/ontology", "application/ld+json", 303, "/latest/ontology.jsonld"),
-        ("/partnergraph/ontology", "application/rdf+xml", 303, "/latest/ontology.rdf"),
-        ("/partnergraph/ontology/", None, 303, "/latest/ontology.html"),
-        ("/partnergraph/ontology/0.1.0", "text/turtle", 303, "/0.1.0/ontology.ttl"),
-        ("/partnergraph/ontology.ttl", FIREFOX, 302, "/latest/ontology.ttl"),
+        ("/partnergraph/ontology", FIREFOX, 303, "/latest/doc/ontology.html"),
+        ("/partnergraph/ontology", "text/turtle", 303, "/latest/ontology/partnergraph.ttl"),
+        ("/partnergraph/ontology", "application/ld+json", 303, "/latest/ontology/partnergraph.jsonld"),
+        ("/partnergraph/ontology", "application/n-triples", 303, "/latest/ontology/partnergraph.nt"),
+        ("/partnergraph/ontology", "application/rdf+xml", 303, "/latest/ontology/partnergraph.rdf"),
+        ("/partnergraph/ontology/", None, 303, "/latest/doc/ontology.html"),
+        ("/partnergraph/ontology/0.2.0", "text/turtle", 303, "/0.2.0/ontology/partnergraph.ttl"),
+        ("/partnergraph/ontology/0.2.0", CHROME, 303, "/0.2.0/doc/ontology.html"),
+        ("/partnergraph/releases/0.2.0/void.ttl", "text/turtle", 302, "/0.2.0/void.ttl"),
         ("/partnergraph/doc/concept/trust.jsonld", "text/turtle", 302, "/latest/doc/concept/trust.jsonld"),
         ("/partnergraph/", FIREFOX, 302, "/"),
     ],
@@ -189,7 +191,7 @@ def test_each_iri_form_redirects_where_the_readme_says(
 
 def test_nothing_else_is_redirected(apache: int) -> None:
     """An IRI form the rules do not name is not sent anywhere: w3id.org answers it 404."""
-    for path in ("/partnergraph/id/", "/partnergraph/ontology/latest", "/partnergraph/elsewhere"):
+    for path in ("/partnergraph/id/", "/partnergraph/ontology/latest", "/partnergraph/ontology.ttl"):
         response = ask(apache, path, "text/turtle")
         assert response.status == 404, path
 

@@ -199,10 +199,10 @@ class LinkedData:
         version = graph.value(rdflib.URIRef(ONTOLOGY_IRI), rdflib.OWL.versionIRI)
         return str(version) if version is not None else None
 
-    def ontology_page(self) -> tuple[str, str]:
-        """The ontology's title and documentation page body."""
+    def ontology_page(self, link: Callable[[str], str] = lambda ext: f"ontology.{ext}") -> tuple[str, str]:
+        """The ontology's title and documentation page body; `link` names its other formats' files."""
         graph = rdflib.Graph().parse(self.project.ontology_file, format="turtle")
-        return _ontology_title(graph), _ontology_html(graph)
+        return _ontology_title(graph), _ontology_html(graph, link)
 
     def ontology_bytes(self, chosen: Format) -> bytes:
         """The ontology in an RDF format; Turtle as authored, comments and all."""
@@ -232,15 +232,17 @@ class LinkedData:
 
 
 def publish(project: Project, store: Store, folder: Path) -> int:
-    """Write every document `serve` answers under /doc/ and /ontology into `folder`
-    (`doc/KIND/NAME.EXT`, `ontology.EXT`): the layout w3id/.htaccess redirects to, for a
-    static host such as GitHub Pages. Returns the number of resources described. The
-    documents are written into a staging folder first, so a failure leaves the old ones."""
+    """Add to `folder` (a release, or any folder a static host such as GitHub Pages serves)
+    the layout w3id/.htaccess redirects to: `doc/KIND/NAME.EXT`, the document of every IRI
+    under /id/ in every format `serve` offers, and the ontology as `ontology/partnergraph.EXT`
+    and `doc/ontology.html` where the folder has none yet (a release's pyLODE page is kept).
+    Returns the number of resources described. Everything is written into a staging folder
+    first, so a failure leaves the folder as it was."""
     ld = LinkedData(project, store, lambda title, body: Response(HTTPStatus.OK, b""), lambda iri: None)
-    staged = folder / ".doc.partial"
+    staged = folder / ".publish.partial"
     shutil.rmtree(staged, ignore_errors=True)
     count = 0
-    for row in store.select(_SUBJECTS):
+    for row in store.select(_RESOURCES):
         iri = row[0].value  # type: ignore[union-attr]
         local = iri.removeprefix(str(ID))
         if iri_of("id/" + local) != iri or {"", ".", ".."} & set(local.split("/")):
@@ -256,24 +258,37 @@ def publish(project: Project, store: Store, folder: Path) -> int:
             )
             target.with_name(f"{target.name}.{chosen.extension}").write_bytes(body)
         count += 1
-    for chosen in FORMATS:
-        body = _standalone(*ld.ontology_page()) if chosen is HTML else ld.ontology_bytes(chosen)
-        (staged / f"ontology.{chosen.extension}").write_bytes(body)
+    ontology = {
+        f"ontology/{ONTOLOGY_FILE}.{f.extension}": ld.ontology_bytes(f) for f in FORMATS if f is not HTML
+    }
+    ontology["doc/ontology.html"] = _standalone(
+        *ld.ontology_page(lambda ext: f"../ontology/{ONTOLOGY_FILE}.{ext}")
+    )
+    for name, body in ontology.items():
+        (staged / name).parent.mkdir(parents=True, exist_ok=True)
+        (staged / name).write_bytes(body)
     folder.mkdir(parents=True, exist_ok=True)
-    old = folder / ".doc.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if (folder / "doc").exists():
-        (folder / "doc").rename(old)
-    (staged / "doc").rename(folder / "doc")
-    for chosen in FORMATS:
-        os.replace(staged / f"ontology.{chosen.extension}", folder / f"ontology.{chosen.extension}")
-    shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(staged, ignore_errors=True)
+    for entry in sorted((staged / "doc").iterdir()):
+        kept = folder / "doc" / entry.name
+        if entry.is_dir():  # a kind's documents are replaced whole: none is left from before
+            shutil.rmtree(kept, ignore_errors=True)
+        elif kept.exists() and f"doc/{entry.name}" in ontology:
+            continue
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(entry, kept)
+    for name in ontology:
+        if not (folder / name).exists() and (staged / name).exists():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged / name, folder / name)
+    shutil.rmtree(staged)
     return count
 
 
-_SUBJECTS = f"""
-SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{ID}")) }} ORDER BY ?s"""
+ONTOLOGY_FILE = "partnergraph"
+"""The ontology's name in a published folder: `ontology/partnergraph.ttl`, as in a release."""
+_RESOURCES = f"""
+SELECT DISTINCT ?r WHERE {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }}
+  FILTER(isIRI(?r) && STRSTARTS(STR(?r), "{ID}")) }} ORDER BY ?r"""
 
 
 def _published_link(iri: str) -> str | None:
@@ -353,12 +368,12 @@ def _ontology_title(graph: rdflib.Graph) -> str:
     return str(title or "partnergraph ontology")
 
 
-def _ontology_html(graph: rdflib.Graph) -> str:
+def _ontology_html(graph: rdflib.Graph, link: Callable[[str], str]) -> str:
     """Every `pg:` term, anchored by its local name so that a hash IRI opens at it."""
     esc = html.escape
     parts = [
         f"<p class=meta><code>{esc(ONTOLOGY_IRI)}</code> · also as "
-        + " · ".join(f'<a href="ontology.{f.extension}">{f.extension}</a>' for f in FORMATS[1:])
+        + " · ".join(f'<a href="{esc(link(f.extension))}">{f.extension}</a>' for f in FORMATS[1:])
         + "</p>"
     ]
     terms = sorted({s for s in graph.subjects() if isinstance(s, rdflib.URIRef) and s.startswith(str(PG))})
