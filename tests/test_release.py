@@ -24,6 +24,7 @@ from partnergraph.release import ontology_metadata, write_bytes
 
 REPO = Path(__file__).parent.parent
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 CFFCONVERT = Path(sys.executable).parent / "cffconvert"
 DATE = "2026-12-01"
 
@@ -61,6 +62,16 @@ def test_void_counts_are_the_stores(built: Project, released: Path) -> None:
     assert partitions["https://w3id.org/partnergraph/ontology#Claim"] > 0
 
 
+def test_void_subsets_are_the_store_graphs(built: Project, released: Path) -> None:
+    void = description(released)
+    subsets = {
+        str(void.value(subset, SD.name)): void.value(subset, VOID.triples).toPython()
+        for subset in void.objects(DATASET, VOID.subset)
+    }
+    with open_store(built.default_store) as store:
+        assert subsets == {graph: store.triple_count(URIRef(graph)) for graph in store.graph_names()}
+
+
 def test_void_names_licence_version_endpoint_examples(built: Project, released: Path) -> None:
     void = description(released)
     assert (DATASET, RDF.type, VOID.Dataset) in void and (DATASET, RDF.type, DCAT.Dataset) in void
@@ -69,6 +80,11 @@ def test_void_names_licence_version_endpoint_examples(built: Project, released: 
     assert void.value(DATASET, DCTERMS.modified) == Literal(DATE, datatype=XSD.date)
     assert str(void.value(DATASET, VOID.sparqlEndpoint)) == "http://127.0.0.1:8765/sparql"
     assert str(void.value(DATASET, VOID.uriSpace)) == "https://w3id.org/partnergraph/id/"
+    citation = str(void.value(DATASET, DCTERMS.bibliographicCitation))
+    assert (
+        citation.startswith("The partnergraph team (2026).")
+        and citation in (released / "README.md").read_text()
+    )
     examples = [str(e) for e in void.objects(DATASET, VOID.exampleResource)]
     assert any("/id/concept/" in e for e in examples) and any("/id/claim/" in e for e in examples)
 

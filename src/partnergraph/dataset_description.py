@@ -8,6 +8,7 @@ can be checked against both. Nothing in it reads the clock: dates are the releas
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,12 @@ class Release:
     description: str
     base_url: str
     endpoint: str
+    creator: str
+
+    @property
+    def citation(self) -> str:
+        """The one citation text the description, the README and CITATION.cff agree on."""
+        return f"{self.creator} ({self.date[:4]}). {self.title}, version {self.version}. {self.base_url}"
 
 
 def graph_counts(quads: list[ox.Quad]) -> tuple[int, dict[str, int], dict[str, int], int, int]:
@@ -107,7 +114,14 @@ def describe(release: Release, quads: list[ox.Quad], dumps: list[Dump], root: Pa
     """VoID (statistics, partitions, vocabularies, URI space, endpoint, examples) and
     DCAT 3 (distributions with media type, size and checksum) in one graph."""
     g = Graph(base=release.base_url)
-    for prefix, ns in (("void", VOID), ("dcat", DCAT), ("spdx", SPDX), ("pg", PG), ("foaf", FOAF)):
+    for prefix, ns in (
+        ("void", VOID),
+        ("dcat", DCAT),
+        ("spdx", SPDX),
+        ("pg", PG),
+        ("foaf", FOAF),
+        ("sd", SD),
+    ):
         g.bind(prefix, ns)
     ds = DATASET
     total, classes, properties, subjects, objects = graph_counts(quads)
@@ -128,6 +142,12 @@ def describe(release: Release, quads: list[ox.Quad], dumps: list[Dump], root: Pa
         g.add((ds, VOID.vocabulary, URIRef(vocabulary)))
     for example in example_resources(quads):
         g.add((ds, VOID.exampleResource, URIRef(example)))
+    creator = BNode("creator")
+    g.add((ds, DCTERMS.creator, creator))
+    g.add((creator, RDF.type, FOAF.Organization))
+    g.add((creator, FOAF.name, Literal(release.creator)))
+    g.add((ds, DCTERMS.bibliographicCitation, Literal(release.citation)))
+    _graph_subsets(g, ds, quads)
     g.add((ds, VOID.triples, Literal(total)))
     g.add((ds, VOID.distinctSubjects, Literal(subjects)))
     g.add((ds, VOID.distinctObjects, Literal(objects)))
@@ -146,6 +166,16 @@ def describe(release: Release, quads: list[ox.Quad], dumps: list[Dump], root: Pa
     for dump in dumps:
         _distribution(g, ds, dump, root, release)
     return g
+
+
+def _graph_subsets(g: Graph, ds: URIRef, quads: list[ox.Quad]) -> None:
+    """The asserted and the inferred graph, each a VoID subset named as the store names it."""
+    for graph, triples in sorted(Counter(q.graph_name.value for q in quads).items()):  # type: ignore[union-attr]
+        subset = URIRef(f"{ds}/{graph.rsplit('/', 1)[-1]}")
+        g.add((ds, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, SD.name, URIRef(graph)))
+        g.add((subset, VOID.triples, Literal(triples)))
 
 
 def _distribution(g: Graph, ds: URIRef, dump: Dump, root: Path, release: Release) -> None:

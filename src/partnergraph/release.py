@@ -35,6 +35,7 @@ LARGE = 1_000_000
 DATA_LICENCE_FILE = "LICENSE"
 """The data licence kept beside the ontology (ontology/LICENSE), so a wheel ships it too."""
 ONTOLOGY_IRI = str(PG).rstrip("#")
+DEFAULT_CREATOR = "The partnergraph team"
 DEFAULT_ENDPOINT = "http://127.0.0.1:8765/sparql"
 DEFAULT_BASE = "https://w3id.org/partnergraph/releases/{version}/"
 MEDIA_TYPES = {"turtle": "text/turtle", "nquads": "application/n-quads", "jsonld": "application/ld+json"}
@@ -62,15 +63,13 @@ class ReleaseReport:
 
 
 def ontology_metadata(project: Project) -> dict[str, str]:
-    """owl:versionInfo, dcterms:created/modified/license/title/description of the ontology."""
+    """owl:versionInfo, dcterms:created/modified/license/creator of the ontology."""
     fields = {
         "version": "http://www.w3.org/2002/07/owl#versionInfo",
         "created": "http://purl.org/dc/terms/created",
         "modified": "http://purl.org/dc/terms/modified",
         "licence": "http://purl.org/dc/terms/license",
-        "title": "http://purl.org/dc/terms/title",
-        "description": "http://purl.org/dc/terms/description",
-        "citation": "http://purl.org/dc/terms/bibliographicCitation",
+        "creator": "http://purl.org/dc/terms/creator",
     }
     found: dict[str, str] = {}
     for quad in ox.parse(path=project.ontology_file, format=ox.RdfFormat.TURTLE):
@@ -107,6 +106,7 @@ def _release_settings(project: Project, options: ReleaseOptions) -> Release:
         ),
         base_url=options.base_url or DEFAULT_BASE.format(version=version),
         endpoint=options.endpoint or DEFAULT_ENDPOINT,
+        creator=meta.get("creator", DEFAULT_CREATOR),
     )
 
 

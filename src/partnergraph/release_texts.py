@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .dataset_description import Release
 
-AUTHORS = "The partnergraph team"
 LICENCE_IDS = {"https://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0"}
 
 
@@ -26,7 +25,7 @@ def dataset_citation(release: Release) -> str:
         f"version: {_quoted(release.version)}",
         f"date-released: {release.date}",
         "authors:",
-        f"  - name: {_quoted(AUTHORS)}",
+        f"  - name: {_quoted(release.creator)}",
         f"abstract: {_quoted(release.description)}",
         f"url: {_quoted(release.base_url)}",
         "keywords:",
@@ -71,6 +70,5 @@ SPARQL endpoint the description names ({release.endpoint}).
 The data and the ontology are released under {release.licence}. The quotations are
 the reviewed documents' own words, each attributed by its claim (`pg:reportedIn`); see
 `LICENSE`. The software that built it is MIT-licensed. Cite the dataset as
-`CITATION.cff` says: {AUTHORS} ({release.date[:4]}). {release.title}, version {release.version}.
-{release.base_url}
+`CITATION.cff` says: {release.citation}
 """
