@@ -346,3 +346,18 @@ def test_the_schemaorg_alignment_types_our_works_and_nobody_elses() -> None:
     # owlready2 keeps the most specific types: CreativeWork follows from pg:Work's own axiom
     assert str(SDO.ScholarlyArticle) in types["ours"]
     assert not {t for t in types["theirs"] if t.startswith(str(SDO))}
+
+
+def test_the_shapes_name_only_terms_the_ontology_declares() -> None:
+    """A shape on a misspelt class or property checks nothing and never fails: each class
+    and path the shapes name must be one the ontology declares."""
+    shapes = Graph().parse(REPO / "ontology" / "shapes.ttl")
+    ontology = Graph().parse(ONTOLOGY_FILE)
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    classes = set(shapes.objects(None, sh.targetClass)) | set(shapes.objects(None, sh["class"]))
+    paths = set(shapes.objects(None, sh.path))
+    assert URIRef(OA + "SpecificResource") in classes and CITO_CITES in paths  # the moved ones
+    assert {c for c in classes if (c, RDF.type, OWL.Class) not in ontology} == set()
+    properties = {p for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+                  for p in ontology.subjects(RDF.type, kind)}  # fmt: skip
+    assert paths - properties == set()
