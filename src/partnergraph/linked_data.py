@@ -75,6 +75,7 @@ BY_TYPE = {f.media_type: f for f in FORMATS}
 BY_EXTENSION = {f.extension: f for f in FORMATS}
 OFFERED = ", ".join(BY_TYPE)
 
+_KNOWN = "ASK { { <{iri}> ?p ?o } UNION { ?s ?p <{iri}> } }"
 _DESCRIBE = """
 CONSTRUCT { <{iri}> ?p ?o . ?s ?q <{iri}> . ?s ?name ?label }
 WHERE {
@@ -138,7 +139,7 @@ class LinkedData:
     def thing(self, local: str, accept: str) -> Response:
         """303 See Other to the document in the chosen format: the IRI names no document."""
         iri = iri_of("id/" + local)
-        if iri is None or not self.describe(iri):
+        if iri is None or not self.knows(iri):
             return error(HTTPStatus.NOT_FOUND, f"the graph knows no {BASE}id/{local}", VARY)
         chosen = choose(accept)
         if chosen is None:
@@ -210,6 +211,12 @@ class LinkedData:
             return self.project.ontology_file.read_bytes()
         triples = ox.parse(path=str(self.project.ontology_file), format=ox.RdfFormat.TURTLE)
         return self.serialize_ox(list(triples), chosen)
+
+    def knows(self, iri: str) -> bool:
+        """Whether the graph holds the IRI at all: a redirect needs no more (a concept's
+        description holds every claim about it)."""
+        answer = self.store.select(_KNOWN.replace("{iri}", iri))
+        return bool(answer.rows) and answer.rows[0][0] is not None and answer.rows[0][0].value == "true"
 
     def describe(self, iri: str) -> list[Triple]:
         """The resource's triples as subject and as object, and the labels of what points at it."""
