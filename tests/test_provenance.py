@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from claims_fixture import one_document_project
-from partnergraph import Project, build
+from partnergraph import Project, __version__, build
+from partnergraph.cli import main
 from partnergraph.errors import InputError
+from partnergraph.ingest import ingest
 
 PG = Namespace("https://w3id.org/partnergraph/ontology#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 ID = "https://w3id.org/partnergraph/id/"
+REPO = Path(__file__).resolve().parents[1]
+SYNTHETIC = Path(__file__).parent / "fixtures" / "ingest" / "synthetic-review.md"
 TEAM = "curation:\n  by: partnergraph curation team\n  date: 2026-12-03\n"
 ORCID_EXAMPLE = "0000-0002-1825-0097"  # the example iD of ORCID's own documentation
 CLAIMS = """- id: c001
@@ -106,3 +113,25 @@ def test_every_seed_claim_has_its_curator_and_date(seed_corpus: Project) -> None
     assert {graph.value(c, PROV.generatedAtTime) for c in claims} == {
         Literal("2026-12-03", datatype=XSD.date)
     }
+
+
+def test_review_writes_the_draft_and_tool_of_each_accepted_claim(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    for part in ("ontology", "corpus", "bibliography"):
+        shutil.copytree(REPO / part, root / part)
+    project = Project.locate(root)
+    ingest(project, SYNTHETIC, "synthetic2026review")
+    done = CliRunner().invoke(main, ["--project", str(root), "review", "synthetic2026review", "--accept-top"])
+    assert done.exit_code == 0, done.output
+    written = yaml.safe_load((project.documents_dir / "synthetic2026review.yaml").read_text(encoding="utf-8"))
+    first = written["claims"][0]["curation"]
+    assert first["tool"] == f"partnergraph ingest {__version__}" and first["draft"].startswith("d")
+    build(project, load_store=False)
+    graph = Graph().parse(project.graph_file)
+    accepted = URIRef(f"{ID}claim/synthetic2026review-{written['claims'][0]['id']}")
+    assert graph.value(accepted, PROV.wasDerivedFrom) == URIRef(
+        f"{ID}draft/synthetic2026review-{first['draft']}"
+    )
+    assert PG.HandCuration not in set(graph.objects(accepted, PROV.wasAttributedTo))
+    assert graph.value(accepted, PROV.generatedAtTime).datatype == XSD.date
+    assert (graph.value(accepted, PROV.wasGeneratedBy), RDF.type, PROV.Activity) in graph

@@ -60,8 +60,10 @@ def orcid_checks_out(identifier: str) -> bool:
 
 def _date(f: FieldReader) -> str | None:
     value = f.mapping.get("date")
-    if value is None:
-        return None
+    return None if value is None else _date_value(f, value)
+
+
+def _date_value(f: FieldReader, value: object) -> str | None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             f.problem("date", "'date' has a time but no zone", "add one, e.g. 2026-12-03T14:00:00Z")
@@ -69,6 +71,13 @@ def _date(f: FieldReader) -> str | None:
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):  # quoted in the YAML: the same forms, read by the standard library
+        try:
+            return _date_value(
+                f, dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+            )
+        except ValueError:
+            pass
     f.problem("date", f"'date' must be a date like 2026-12-03, not {str(value)[:30]!r}", "write YYYY-MM-DD")
     return None
 

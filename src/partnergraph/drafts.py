@@ -9,6 +9,7 @@ the drafts file, so a review can stop and resume where it stopped.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -161,6 +162,9 @@ class NewClaim:
     section: str | None
     kind: str | None
     notes: list[int] = field(default_factory=list)
+    curation: dict[str, Any] = field(default_factory=dict)
+    """The draft it was accepted from, the tool that drafted it and the day of the review
+    (docs/schema.md, curation): the build tells such claims from hand-curated ones."""
 
     def as_yaml(self, text: str) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "concept": self.concept, "polarity": self.polarity}
@@ -173,6 +177,8 @@ class NewClaim:
             data["kind"] = self.kind
         if self.notes:
             data["endnote"] = self.notes[0] if len(self.notes) == 1 else self.notes
+        if self.curation:
+            data["curation"] = dict(self.curation)
         return data
 
 
@@ -202,6 +208,7 @@ class Review:
         self.taken = existing_ids(project, key)
         self.new: list[NewClaim] = []
         self.decided: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.day = datetime.date.today()  # when the curator accepted: written into the file, read by builds
 
     @property
     def pending(self) -> list[Draft]:
@@ -221,7 +228,7 @@ class Review:
             claim = NewClaim(
                 self._next_id(), slug, polarity_for(draft, slug, fallback_polarity),
                 list(draft.asserted_by), draft.start, draft.end, draft.section, draft.kind,
-                list(draft.notes),
+                list(draft.notes), {"draft": draft.id, "tool": self.drafts.made_by, "date": self.day},
             )  # fmt: skip
             self.new.append(claim)
             ids.append(claim.id)
