@@ -16,9 +16,11 @@ from rdflib.compare import isomorphic
 
 from browser import serve
 from partnergraph import Project, open_store
+from partnergraph.explorer import page
 from partnergraph.exporting import load_context
-from partnergraph.linked_data import choose, iri_of, local_link, publish
+from partnergraph.linked_data import BY_EXTENSION, LinkedData, choose, iri_of, local_link, publish
 from partnergraph.namespaces import ID
+from partnergraph.stores import Store
 
 TRUST = "https://w3id.org/partnergraph/id/concept/trust"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -273,3 +275,12 @@ def test_jsonld_is_compacted_with_the_projects_context_inlined(site: str, built:
     document = json.loads(request(site, "/doc/concept/trust.jsonld").body)
     assert document["@context"] == load_context(built)
     assert "https://w3id.org/partnergraph/ontology#about" not in json.dumps(document["@graph"])
+
+
+def test_every_store_backend_gives_the_same_documents(store: Store, built: Project, site: str) -> None:
+    """Embedded Oxigraph, rdflib in memory and a SPARQL server: the same bytes as serve's."""
+    linked = LinkedData(built, store, page, lambda iri: None)
+    assert linked.knows(TRUST) and not linked.knows(TRUST + "-never")
+    for extension in ("ttl", "nt", "jsonld"):
+        body = linked.serialize(linked.describe(TRUST), BY_EXTENSION[extension])
+        assert body == request(site, f"/doc/concept/trust.{extension}").body, extension
