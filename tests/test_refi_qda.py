@@ -77,6 +77,11 @@ def test_codebook_is_valid_against_codebook_xsd(qdc: Path) -> None:
     validate("Codebook.xsd", qdc.read_bytes())
 
 
+def test_the_transcribed_codebook_schema_accepts_the_standards_own_example() -> None:
+    """Codebook.xsd was copied from the standard's text: its Appendix A.1 example must pass."""
+    validate("Codebook.xsd", (SCHEMAS / "examples" / "codebook-example.qdc").read_bytes())
+
+
 def test_the_schemas_reject_what_they_should(qdc: Path) -> None:
     """The validation above can fail: a code without isCodable is refused by both validators."""
     broken = qdc.read_bytes().replace(b'isCodable="true"', b"", 1)
