@@ -437,16 +437,18 @@ def summary(
 @click.option(
     "--page", default=1, show_default=True, type=click.IntRange(min=1), help="Columns come 500 to a page."
 )
-@output_options(("csv", "markdown", "html"), "csv")
+@output_options(("csv", "markdown", "html", "eppi-json", "eppi-csv"), "csv")
 @click.pass_obj
 @reports_errors
 def matrix(obj: Context, dimension: str, measure: str, page: int, fmt: str, out: Path | None) -> None:
-    """The evidence gap map: concepts by category against documents, works or evidence kinds."""
+    """The evidence gap map: concepts by category against documents, works or evidence kinds;
+    eppi-json opens in EPPI-Mapper, eppi-csv lists the claims behind every cell."""
+    from .eppi_map import RENDERERS as EPPI_RENDERERS
     from .matrix import RENDERERS, build_matrix
 
     with obj.open_store() as store:
         built = build_matrix(store, obj.project, dimension, measure, page)
-        text = RENDERERS[fmt](built)
+        text = {**RENDERERS, **EPPI_RENDERERS}[fmt](built)
     if built.note():
         click.echo(f"{built.note()} --page N shows another.", err=True)
     emit(text, out)
