@@ -15,7 +15,8 @@ made once per build and kept (build_cache.py); only SPARQL queries run per reque
 The overview, the gap map, the bibliography and the concept index are made side by side
 in the background as the server starts, and the served gap map holds counts only: a
 cell's quotes come from /map/cell when it is opened (at 100,000 claims, all of them made
-a page of megabytes).
+a page of megabytes). The graph's own IRIs (/id/..., /ontology) are dereferenced by
+content negotiation in linked_data.py.
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ page anchors each term by its local name, so `/ontology#Claim` lands on the term
 Anything the Accept header allows nothing of is 406 with the types on offer; an IRI the graph
 does not know is 404, before any redirect, so a client never follows a 303 into a dead end.
 Every negotiated answer says `Vary: Accept`, so caches keep one copy per type.
+
+`publish` writes the same documents as files, for the static site the w3id.org redirect
+rules (w3id/.htaccess) point at, where no server negotiates: the rules choose the file.
 """
 
 from __future__ import annotations
