@@ -180,3 +180,19 @@ def test_refuses_a_used_folder_or_a_bad_date(built: Project, tmp_path: Path) -> 
     assert not (tmp_path / "new").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     shutil.rmtree(used)
+
+
+def test_a_failure_half_way_leaves_nothing(
+    built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyLODE failing (here: made to fail) after the dumps are written leaves no folder behind."""
+    import partnergraph.release as release_module
+    from partnergraph.errors import PartnergraphError
+
+    def fails(_ontology: Path, _out: Path) -> None:
+        raise PartnergraphError("pyLODE could not document the ontology: made to fail")
+
+    monkeypatch.setattr(release_module, "document", fails)
+    result = release(built, tmp_path / "new", "--date", DATE)
+    assert result.exit_code == 1 and "pyLODE could not document" in result.output
+    assert list(tmp_path.iterdir()) == []

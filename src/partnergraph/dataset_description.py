@@ -69,9 +69,21 @@ class Release:
         return f"{self.creator} ({self.date[:4]}). {self.title}, version {self.version}. {self.base_url}"
 
 
-def graph_counts(quads: list[ox.Quad]) -> tuple[int, dict[str, int], dict[str, int], int, int]:
-    """Triples, entities per class, triples per property, distinct subjects and objects of
-    the union of the graphs, by SPARQL over an in-memory Oxigraph store."""
+@dataclass(frozen=True)
+class GraphCounts:
+    """VoID's statistics of the union of the graphs."""
+
+    triples: int
+    classes: dict[str, int]
+    properties: dict[str, int]
+    subjects: int
+    objects: int
+
+
+def graph_counts(quads: list[ox.Quad]) -> GraphCounts:
+    """Triples, entities per class, triples per property, distinct subjects and objects,
+    by SPARQL over an in-memory Oxigraph store (counts only: its literal normalisation
+    cannot change them)."""
     store = ox.Store()
     store.extend(quads)
     union = {"use_default_graph_as_union": True}
@@ -92,7 +104,7 @@ def graph_counts(quads: list[ox.Quad]) -> tuple[int, dict[str, int], dict[str, i
     }
     subjects = int(rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
     objects = int(rows("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
-    return total, classes, properties, subjects, objects
+    return GraphCounts(total, classes, properties, subjects, objects)
 
 
 def example_resources(quads: list[ox.Quad]) -> list[str]:
@@ -110,7 +122,9 @@ def example_resources(quads: list[ox.Quad]) -> list[str]:
     return examples
 
 
-def describe(release: Release, quads: list[ox.Quad], dumps: list[Dump], root: Path) -> Graph:
+def describe(
+    release: Release, quads: list[ox.Quad], counts: GraphCounts, dumps: list[Dump], root: Path
+) -> Graph:
     """VoID (statistics, partitions, vocabularies, URI space, endpoint, examples) and
     DCAT 3 (distributions with media type, size and checksum) in one graph."""
     g = Graph(base=release.base_url)
@@ -124,7 +138,7 @@ def describe(release: Release, quads: list[ox.Quad], dumps: list[Dump], root: Pa
     ):
         g.bind(prefix, ns)
     ds = DATASET
-    total, classes, properties, subjects, objects = graph_counts(quads)
+    total, classes, properties = counts.triples, counts.classes, counts.properties
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, DCTERMS.title, Literal(release.title, lang="en")))
@@ -149,8 +163,8 @@ def describe(release: Release, quads: list[ox.Quad], dumps: list[Dump], root: Pa
     g.add((ds, DCTERMS.bibliographicCitation, Literal(release.citation)))
     _graph_subsets(g, ds, quads)
     g.add((ds, VOID.triples, Literal(total)))
-    g.add((ds, VOID.distinctSubjects, Literal(subjects)))
-    g.add((ds, VOID.distinctObjects, Literal(objects)))
+    g.add((ds, VOID.distinctSubjects, Literal(counts.subjects)))
+    g.add((ds, VOID.distinctObjects, Literal(counts.objects)))
     g.add((ds, VOID.classes, Literal(len(classes))))
     g.add((ds, VOID.properties, Literal(len(properties))))
     for cls, entities in sorted(classes.items()):

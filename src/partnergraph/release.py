@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .build_manifest import sha256_file
-from .dataset_description import Dump, Release, describe, graph_counts
+from .dataset_description import Dump, GraphCounts, Release, describe, graph_counts
 from .exporting import ExportError, as_triples, canonical, context_file, load_context, read_dataset, serialise
 from .namespaces import PG
 from .ontology_docs import document
@@ -139,37 +139,43 @@ def make_release(
     release = _release_settings(project, options)
     on_step("read the graph")
     quads = read_dataset(project, store, include_inferred=True)
-    context = load_context(project)
-    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=f".{folder.name}.") as staging:
-        root = Path(staging)
-        dumps = []
-        for fmt in ("turtle", "nquads", "jsonld"):
-            on_step(f"write the {fmt} dump")
-            path = write_bytes(root / f"partnergraph.{EXTENSIONS[fmt]}", serialise(quads, fmt, context))
-            dumps.append(Dump(path, f"the whole graph as {fmt}", MEDIA_TYPES[fmt]))
-        shutil.copyfile(context_file(project), root / "context.jsonld")
-        on_step("write the ontology and its documentation")
-        _write_ontology(project, root)
-        dumps += [
-            Dump(root / "ontology" / "partnergraph.ttl", "the ontology (OWL 2, Turtle)", "text/turtle"),
-            Dump(
-                root / "ontology" / "partnergraph.rdf", "the ontology (OWL 2, RDF/XML)", "application/rdf+xml"
-            ),
-        ]
-        on_step("describe the dataset (VoID, DCAT)")
-        description = describe(release, quads, dumps, root)
-        (root / "void.ttl").write_bytes(
-            description.serialize(format="turtle", base=release.base_url).encode()
-        )
-        _write_texts(project, root, release, quads)
-        _write_checksums(root)
+    root = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    try:
+        _write_folder(project, root, release, quads, on_step)
         files = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
         if folder.exists():
             folder.rmdir()
         os.replace(root, folder)
-        os.makedirs(root)  # for TemporaryDirectory's clean-up, which expects it
-    total = graph_counts(quads)[0]
-    return ReleaseReport(folder, [folder / f for f in files], total)
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    return ReleaseReport(folder, [folder / f for f in files], graph_counts(quads).triples)
+
+
+def _write_folder(
+    project: Project, root: Path, release: Release, quads: list[ox.Quad], on_step: Callable[[str], None]
+) -> None:
+    context = load_context(project)
+    dumps = []
+    for fmt in ("turtle", "nquads", "jsonld"):
+        on_step(f"write the {fmt} dump")
+        path = write_bytes(root / f"partnergraph.{EXTENSIONS[fmt]}", serialise(quads, fmt, context))
+        dumps.append(Dump(path, f"the whole graph as {fmt}", MEDIA_TYPES[fmt]))
+    shutil.copyfile(context_file(project), root / "context.jsonld")
+    on_step("write the ontology and its documentation")
+    _write_ontology(project, root)
+    dumps += [
+        Dump(root / "ontology" / "partnergraph.ttl", "the ontology (OWL 2, Turtle)", "text/turtle"),
+        Dump(root / "ontology" / "partnergraph.rdf", "the ontology (RDF/XML)", "application/rdf+xml"),
+    ]
+    on_step("describe the dataset (VoID, DCAT)")
+    counts = graph_counts(quads)
+    description = describe(release, quads, counts, dumps, root)
+    (root / "void.ttl").write_text(
+        description.serialize(format="turtle", base=release.base_url), encoding="utf-8"
+    )
+    _write_texts(project, root, release, counts)
+    _write_checksums(root)
 
 
 def _write_ontology(project: Project, root: Path) -> None:
@@ -190,12 +196,12 @@ def data_licence_file(project: Project) -> Path:
     return own if own.is_file() else tool_resource_dir("ontology") / DATA_LICENCE_FILE
 
 
-def _write_texts(project: Project, root: Path, release: Release, quads: list[ox.Quad]) -> None:
+def _write_texts(project: Project, root: Path, release: Release, counts: GraphCounts) -> None:
     from .release_texts import dataset_citation, release_readme
 
     shutil.copyfile(data_licence_file(project), root / "LICENSE")
     (root / "CITATION.cff").write_text(dataset_citation(release), encoding="utf-8")
-    (root / "README.md").write_text(release_readme(release, graph_counts(quads)), encoding="utf-8")
+    (root / "README.md").write_text(release_readme(release, counts), encoding="utf-8")
 
 
 def _write_checksums(root: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .dataset_description import Release
+from .dataset_description import GraphCounts, Release
 
 LICENCE_IDS = {"https://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0"}
 
@@ -38,13 +38,12 @@ def dataset_citation(release: Release) -> str:
     return "\n".join(lines) + "\n"
 
 
-def release_readme(release: Release, counts: tuple[int, dict[str, int], dict[str, int], int, int]) -> str:
-    total, classes, properties, _subjects, _objects = counts
+def release_readme(release: Release, counts: GraphCounts) -> str:
     return f"""# {release.title}
 
 Version {release.version}, released {release.date}. {release.description}
 
-{total:,} triples, {len(classes)} classes, {len(properties)} properties.
+{counts.triples:,} triples, {len(counts.classes)} classes, {len(counts.properties)} properties.
 
 ## Files
 
