@@ -337,3 +337,23 @@ def test_the_rdflib_store_gives_the_same_bytes(mini: Project, tmp_path: Path) ->
             for s in ET.fromstring(zipped.read("project.qde")).iter(f"{PJ}PlainTextSelection")
         ]
     assert any("Cited via: balloch2007" in d for d in descriptions)
+
+
+def test_a_control_character_xml_cannot_hold_is_refused(mini: Project, tmp_path: Path) -> None:
+    concepts = mini.concepts_file.read_text(encoding="utf-8")
+    mini.concepts_file.write_text(
+        concepts.replace(
+            "    label: Trust\n", '    label: Trust\n    definition: "Trust\\fbetween partners"\n'
+        ),
+        encoding="utf-8",
+    )
+    build(mini)
+    out = tmp_path / "mini.qdc"
+    with (
+        open_store(mini.default_store, mini) as store,
+        pytest.raises(PartnergraphError, match="U\\+000C") as error,
+    ):
+        write_codebook(mini, store, out)
+    assert "Trust\ufffdbetween partners" in str(error.value)
+    assert "corpus/concepts.yaml" in str(error.value)
+    assert not out.exists()

@@ -59,7 +59,9 @@ class Reference:
 
 
 class Codes:
-    """Attribute ids in the order the tree is written, from 1: the same map gets the same ids."""
+    """Attribute ids counted from 1 as the tree is built (a heading after its children), so
+    the same map gets the same ids. EPPI-Reviewer gives an attribute a second id for its place
+    in a set (`AttributeSetId`); with one set and no code used twice, it is the same number."""
 
     def __init__(self) -> None:
         self.ids: dict[tuple[str, str], int] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -301,6 +302,10 @@ def _sets(sets: list[CodeSet], member_attribute: str) -> ET.Element:
     return element
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold, even escaped; ElementTree would write them as they are."""
+
+
 def _xml_bytes(root: ET.Element, ns: str) -> bytes:
     """The tree written with `ns` as the default namespace of every element.
 
@@ -308,9 +313,16 @@ def _xml_bytes(root: ET.Element, ns: str) -> bytes:
     `default_namespace` refuses the unqualified attributes the REFI-QDA schemas require."""
     root.attrib = {"xmlns": ns, **root.attrib}
     ET.indent(root)
-    return (
-        b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode() + b"\n"
-    )
+    xml = ET.tostring(root, encoding="unicode")
+    bad = _NOT_XML.search(xml)
+    if bad:
+        context = xml[max(0, bad.start() - 60) : bad.end() + 60].replace(bad.group(), "\ufffd")
+        raise PartnergraphError(
+            f"the export would hold U+{ord(bad.group()):04X}, a control character XML cannot hold, in "
+            f"«{context.strip()}» — remove it from the authoring file the text comes from "
+            "(corpus/concepts.yaml, a document's YAML or the bibliography) and rebuild"
+        )
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + xml.encode() + b"\n"
 
 
 def _add(zipped: zipfile.ZipFile, name: str, data: bytes) -> None:
