@@ -15,14 +15,22 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from partnergraph import Project, open_store
 from partnergraph.cli import main
 from partnergraph.dataset_description import DATASET, DCAT_VERSION
+from partnergraph.namespaces import PG
 from partnergraph.release import ontology_metadata, write_bytes
 
 REPO = Path(__file__).parent.parent
+IANA = "https://www.iana.org/assignments/media-types/"
+MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "nq": "application/n-quads",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 CFFCONVERT = Path(sys.executable).parent / "cffconvert"
@@ -103,9 +111,10 @@ def test_each_distribution_is_its_file(released: Path) -> None:
         checksum = void.value(dist, SPDX.checksum)
         assert void.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         assert str(void.value(checksum, SPDX.checksumValue)) == hashlib.sha256(path.read_bytes()).hexdigest()
-        assert str(void.value(dist, DCAT.mediaType)).startswith(
-            "https://www.iana.org/assignments/media-types/"
-        )
+        media = str(void.value(dist, DCAT.mediaType)).removeprefix(IANA)
+        assert media == MEDIA_TYPES[path.name.removesuffix(".gz").rsplit(".", 1)[-1]], path.name
+        gzipped = void.value(dist, DCAT.compressFormat) is not None
+        assert gzipped == (path.suffix == ".gz") and (not gzipped or gzip.decompress(path.read_bytes()))
 
 
 def test_sha256sum_checks_the_folder(released: Path) -> None:
@@ -141,7 +150,8 @@ def test_dumps_and_ontology_parse(built: Project, released: Path) -> None:
     turtle = Graph().parse(released / "ontology" / "partnergraph.ttl", format="turtle")
     assert isomorphic(Graph().parse(released / "ontology" / "partnergraph.rdf", format="xml"), turtle)
     page = (released / "doc" / "ontology.html").read_text(encoding="utf-8")
-    assert 'id="Claim"' in page and "ReviewedDocument" in page
+    classes = {str(c) for c in turtle.subjects(RDF.type, OWL.Class) if str(c).startswith(str(PG))}
+    assert classes and all(f"<code>{c}</code>" in page for c in classes)  # a section per class
     assert (
         "CC BY 4.0" in (released / "LICENSE").read_text()
         and "fair dealing" in (released / "LICENSE").read_text()
