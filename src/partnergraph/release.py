@@ -181,9 +181,8 @@ def _write_folder(
 def _write_ontology(project: Project, root: Path) -> None:
     target = root / "ontology"
     target.mkdir()
-    shutil.copyfile(project.ontology_file, target / "partnergraph.ttl")
-    if project.shapes_file.is_file():
-        shutil.copyfile(project.shapes_file, target / "shapes.ttl")
+    for turtle in sorted(project.ontology_dir.glob("*.ttl")):  # the ontology, its shapes, alignments
+        shutil.copyfile(turtle, target / turtle.name)
     ontology = canonical(ox.Dataset(ox.parse(path=project.ontology_file, format=ox.RdfFormat.TURTLE)))
     triples = as_triples(ontology)
     (target / "partnergraph.rdf").write_bytes(ox.serialize(triples, format=ox.RdfFormat.RDF_XML))
