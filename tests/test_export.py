@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 from pyld import jsonld
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import OWL, RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import copy_fixture
@@ -178,3 +178,27 @@ def test_standard_output_is_the_file(built: Project, tmp_path: Path) -> None:
     piped = export(built, "--format", "nq")
     assert piped.exit_code == 0
     assert piped.stdout_bytes == exported(built, tmp_path, "graph.nq").read_bytes()
+
+
+@pytest.mark.server
+def test_export_from_a_sparql_server(built: Project, tmp_path: Path, oxigraph_server: str) -> None:
+    """Through the one store interface from a real `oxigraph serve`: the same triples, except
+    the literals the server normalised (xsd:nonNegativeInteger stored as xsd:integer)."""
+    descriptor = f"sparql:{oxigraph_server}"
+    with open_store(descriptor) as store:
+        store.load_build(built.graph_file, None)
+    out = exported(built, tmp_path, "server.nq", store=descriptor)
+    served = Dataset()
+    served.parse(out, format="nquads")
+    reference = build_graph(built)
+    cardinalities = {
+        str(o.datatype) for o in served.graph(ASSERTED_GRAPH).objects(None, OWL.minQualifiedCardinality)
+    }
+    assert cardinalities == {
+        str(XSD.integer)
+    }  # what the server keeps; the build's files keep nonNegativeInteger
+    for graph in (served.graph(ASSERTED_GRAPH), reference):
+        for s, o in list(graph.subject_objects(OWL.minQualifiedCardinality)):
+            graph.remove((s, OWL.minQualifiedCardinality, o))
+            graph.add((s, OWL.minQualifiedCardinality, Literal(int(o))))
+    assert isomorphic(served.graph(ASSERTED_GRAPH), reference)
