@@ -8,6 +8,9 @@ and pyoxigraph, so no test compares the exporter's output with itself.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -202,3 +205,25 @@ def test_export_from_a_sparql_server(built: Project, tmp_path: Path, oxigraph_se
             graph.remove((s, OWL.minQualifiedCardinality, o))
             graph.add((s, OWL.minQualifiedCardinality, Literal(int(o))))
     assert isomorphic(served.graph(ASSERTED_GRAPH), reference)
+
+
+def test_same_bytes_from_separate_processes(built: Project, tmp_path: Path) -> None:
+    """Hash seeds differ between processes; nothing written may depend on them."""
+    outputs = []
+    for run in ("one", "two"):
+        out = tmp_path / f"{run}.ttl"
+        command = [
+            sys.executable,
+            "-m",
+            "partnergraph",
+            "--project",
+            str(built.root),
+            "export",
+            "-o",
+            str(out),
+        ]
+        subprocess.run(
+            command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "random"}
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].startswith(b"@prefix")
