@@ -165,9 +165,12 @@ def test_each_claim_is_a_selection_of_its_quote_coded_with_its_concept(qdpx: Pat
             assert text[start:end] == text[start:end].strip()
             assert fold(text[start:end]) == fold(str(seed_graph.value(claim, PG.quote)))
             assert seed_graph.value(claim, PG.reportedIn) == document
-            (ref,) = selection.iter(f"{PJ}CodeRef")
-            assert ref.get("targetGUID") == iri_guid(seed_graph.value(claim, PG.about))
-            assert ref.get("targetGUID") in codable
+            refs = [ref.get("targetGUID") for ref in selection.iter(f"{PJ}CodeRef")]
+            about = (PG.about, PG.polarity, PG.evidenceKind)
+            assert refs == [
+                iri_guid(seed_graph.value(claim, p)) for p in about if (claim, p, None) in seed_graph
+            ]
+            assert set(refs) <= codable
             seen.append(selection.get("guid"))
     assert sorted(seen) == sorted(claims)
     assert len(seen) > 1500
@@ -292,8 +295,8 @@ def test_selections_name_their_curator_and_date_from_the_claims_provenance(
         agents = {str(a) for a in seed_graph.objects(claim, PROV.wasAttributedTo)}
         named = agents - {str(PG.HandCuration)}
         assert users[selection.get("creatingUser")] in (named or agents)
-        (coding,) = selection.iter(f"{PJ}Coding")
-        assert coding.get("creatingUser") == selection.get("creatingUser")
+        for coding in selection.iter(f"{PJ}Coding"):
+            assert coding.get("creatingUser") == selection.get("creatingUser")
         date = seed_graph.value(claim, PROV.generatedAtTime)
         expected = None if date is None else str(date) + ("T00:00:00Z" if "T" not in str(date) else "")
         assert selection.get("creationDateTime") == expected
@@ -357,3 +360,20 @@ def test_a_control_character_xml_cannot_hold_is_refused(mini: Project, tmp_path:
     assert "Trust\ufffdbetween partners" in str(error.value)
     assert "corpus/concepts.yaml" in str(error.value)
     assert not out.exists()
+
+
+@needs_seeds
+def test_polarity_and_evidence_kind_are_codes_of_the_project_too(qdpx: Path, qdc: Path) -> None:
+    """A QDA tool crosses codes with codes: hindering claims about trust need a code for 'hinders'.
+    The project's codebook is the vocabulary's plus these two folders; the .qdc stays the vocabulary."""
+    with zipfile.ZipFile(qdpx) as zipped:
+        root = ET.fromstring(zipped.read("project.qde"))
+    folders = {c.get("name"): c for c in root.find(f"{PJ}CodeBook").find(f"{PJ}Codes")}
+    polarity = [c.get("name") for c in folders["Polarity"].findall(f"{PJ}Code")]
+    assert polarity == ["Polarity: enables", "Polarity: hinders", "Polarity: mixed", "Polarity: neutral"]
+    assert "Evidence kind: review" in [c.get("name") for c in folders["Evidence kind"].findall(f"{PJ}Code")]
+    assert folders["Polarity"].get("isCodable") == "false"
+    vocabulary = {c.get("guid") for c in ET.parse(qdc).getroot().iter(f"{CB}Code")}
+    project = {c.get("guid") for c in root.iter(f"{PJ}Code")}
+    extra = {c.get("guid") for name in ("Polarity", "Evidence kind") for c in folders[name].iter(f"{PJ}Code")}
+    assert project == vocabulary | extra

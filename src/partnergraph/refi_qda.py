@@ -27,7 +27,7 @@ from .errors import PartnergraphError
 from .namespaces import PG, sparql_prologue
 from .project import Project
 from .quote_location import FoldedText
-from .refi_qda_codes import Code, CodeSet, concept_codebook, guid
+from .refi_qda_codes import Code, Codebook, CodeSet, claim_attribute_codes, concept_codebook, guid
 from .stores import Store
 from .verify import document_texts
 
@@ -48,12 +48,12 @@ SELECT ?doc ?key ?sha ?title ?authors ?issued WHERE {
 """
 
 _CLAIMS = """
-SELECT ?claim ?id ?key ?concept ?quote ?polarity ?kind ?section ?pages ?wording ?note ?agent ?agentName ?at
-       ?by ?via
+SELECT ?claim ?id ?key ?concept ?quote ?polarityValue ?polarity ?kindValue ?kind
+       ?section ?pages ?wording ?note ?agent ?agentName ?at ?by ?via
 WHERE {
   ?claim a pg:Claim ; pg:claimId ?id ; pg:reportedIn/pg:citeKey ?key ; pg:about ?concept ; pg:quote ?quote .
-  OPTIONAL { ?claim pg:polarity/rdfs:label ?polarity }
-  OPTIONAL { ?claim pg:evidenceKind/rdfs:label ?kind }
+  OPTIONAL { ?claim pg:polarity ?polarityValue OPTIONAL { ?polarityValue rdfs:label ?polarity } }
+  OPTIONAL { ?claim pg:evidenceKind ?kindValue OPTIONAL { ?kindValue rdfs:label ?kind } }
   OPTIONAL { ?claim pg:section ?section }
   OPTIONAL { ?claim pg:citedPages ?pages }
   OPTIONAL { ?claim pg:sourceWording ?wording }
@@ -99,7 +99,8 @@ class _Source:
 def write_project(project: Project, store: Store, texts: Path, out: Path) -> None:
     """The corpus as a REFI-QDA project (.qdpx): texts, codes, and each claim a coded selection."""
     codebook = concept_codebook(store)
-    codable = {code.iri: code for code in codebook.walk() if code.codable}
+    roots = codebook.roots + claim_attribute_codes(store)
+    codable = {code.iri: code for code in Codebook(roots, []).walk() if code.codable}
     sources = _sources(project, store, texts)
     claims = _claims(store)
     by_document: dict[str, list[dict]] = {}
@@ -113,7 +114,7 @@ def write_project(project: Project, store: Store, texts: Path, out: Path) -> Non
         for iri, name in users:
             ET.SubElement(users_el, "User", guid=guid(iri), name=name, id=iri)
     codebook_el = ET.SubElement(root, "CodeBook")
-    codebook_el.append(_codes(codebook.roots))
+    codebook_el.append(_codes(roots))
     if sources:  # the schema wants at least one source inside <Sources>
         sources_el = ET.SubElement(root, "Sources")
         for source in sources.values():
@@ -219,13 +220,19 @@ def _text_source(source: _Source, claims: list[dict], codes: dict[str, Code]) ->
                 f"claim {claim['id']} of {source.key}: its concept {claim['concept']} is not in the "
                 "vocabulary's scheme — rebuild (partnergraph build) and export again"
             )
-        placed.append((span.start, span.end, str(claim["claim"]), claim, code))
-    for start, end, _, claim, code in sorted(placed, key=lambda p: p[:3]):
-        element.append(_selection(start, end, claim, code))
+        coded = [("", code)] + [
+            (f"/{name}", codes[str(claim[name])])
+            for name in ("polarityValue", "kindValue")
+            if str(claim[name]) in codes
+        ]
+        placed.append((span.start, span.end, str(claim["claim"]), claim, coded))
+    for start, end, _, claim, coded in sorted(placed, key=lambda p: p[:3]):
+        element.append(_selection(start, end, claim, coded))
     return element
 
 
-def _selection(start: int, end: int, claim: dict, code: Code) -> ET.Element:
+def _selection(start: int, end: int, claim: dict, coded: list[tuple[str, Code]]) -> ET.Element:
+    """The claim's quote coded with its concept first, then its polarity and evidence kind."""
     iri = str(claim["claim"])
     user = {"creatingUser": guid(str(claim["agent"]))} if claim["agent"] else {}
     when = _date_time(claim["at"])
@@ -240,8 +247,9 @@ def _selection(start: int, end: int, claim: dict, code: Code) -> ET.Element:
         **dated,
     )
     ET.SubElement(selection, "Description").text = _claim_description(claim)
-    coding = ET.SubElement(selection, "Coding", guid=guid(f"{iri}/coding"), **user, **dated)
-    ET.SubElement(coding, "CodeRef", targetGUID=code.guid)
+    for suffix, code in coded:
+        coding = ET.SubElement(selection, "Coding", guid=guid(f"{iri}/coding{suffix}"), **user, **dated)
+        ET.SubElement(coding, "CodeRef", targetGUID=code.guid)
     return selection
 
 

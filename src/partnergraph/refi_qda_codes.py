@@ -18,8 +18,10 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rdflib import URIRef
+
 from .errors import PartnergraphError
-from .namespaces import sparql_prologue
+from .namespaces import PG, sparql_prologue
 from .stores import Store
 
 _CONCEPTS = """
@@ -158,6 +160,44 @@ def concept_codebook(store: Store) -> Codebook:
         for cls in order
     ]
     return Codebook([folders[cls] for cls in order], sets)
+
+
+_VALUES = """
+SELECT ?value ?label ?definition WHERE {
+  ?value a ?kind ; rdfs:label ?label .
+  OPTIONAL { ?value skos:definition ?definition }
+}
+"""
+
+CLAIM_ATTRIBUTES = ((str(PG.Polarity), "Polarity"), (str(PG.EvidenceKind), "Evidence kind"))
+"""The claim attributes a project also codes with, so that a QDA tool's matrix or
+co-occurrence query can cross them with the concepts (hindering claims about trust)."""
+
+
+def claim_attribute_codes(store: Store) -> list[Code]:
+    """A folder per claim attribute with a code per value ("Polarity: hinders"): the
+    prefix keeps them apart from concepts and classes of the same name (theory)."""
+    folders = []
+    for cls, name in CLAIM_ATTRIBUTES:
+        rows = store.select(
+            sparql_prologue() + _VALUES, {"kind": URIRef(cls)}, include_inferred=False
+        ).dicts()
+        values: dict[str, tuple[str, str | None]] = {}
+        for row in sorted(rows, key=lambda r: (str(r["value"]), str(r["label"]), str(r["definition"] or ""))):
+            values.setdefault(str(row["value"]), (str(row["label"]), str(row["definition"] or "") or None))
+        children = [
+            Code(
+                iri,
+                f"{name}: {label}",
+                "\n\n".join([*([definition] if definition else []), f"Value: {iri}"]),
+                True,
+            )
+            for iri, (label, definition) in sorted(values.items(), key=lambda item: (item[1][0], item[0]))
+        ]
+        if children:
+            description = f"The claims' {name.lower()} ({cls}), coded beside their concept."
+            folders.append(Code(cls, name, description, codable=False, children=children))
+    return folders
 
 
 def _unique_names(
