@@ -1,8 +1,9 @@
 """The whole built graph as a file other RDF tools open: Turtle, N-Quads, TriG or JSON-LD.
 
-Read through the one `Store` interface, so a shared server's graph exports as the
-embedded store's does. Blank nodes get their RDF Dataset Canonicalization (RDFC-1.0)
-labels and quads are sorted, so the same build gives the same bytes whichever store
+The project's own build is read from its Turtle files, since stores normalise some
+literals (see `read_store`); any other store (`--store sparql:URL`) through the one
+`Store` interface. Blank nodes get their RDF Dataset Canonicalization (RDFC-1.0)
+labels and quads are sorted, so the same graph gives the same bytes whichever store
 it was loaded into (Oxigraph renames blank nodes on every load).
 
 Turtle holds triples only: with inferences it is the union of both graphs. N-Quads,
