@@ -123,9 +123,9 @@ def write_project(project: Project, store: Store, texts: Path, out: Path) -> Non
         root.append(_sets(codebook.sets, "targetGUID"))
     ET.SubElement(root, "Description").text = (
         "Exported by partnergraph. Each selection is one claim of the evidence graph: its quote in the "
-        "reviewed document, coded with the concept the claim is about; the selection's description gives "
-        "the claim's polarity, evidence kind and the works asserting it. Codes are the concepts of the "
-        "controlled vocabulary; each description ends with the concept's IRI."
+        "reviewed document, coded with the concept the claim is about, its polarity and its evidence kind; "
+        "the selection's description gives the works asserting it and the claim's IRI. The concept codes "
+        "are the controlled vocabulary; each description ends with the concept's IRI."
     )
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
