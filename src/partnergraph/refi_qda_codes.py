@@ -107,7 +107,10 @@ def concept_codebook(store: Store) -> Codebook:
     class_definitions: dict[str, str] = {}
     for row in store.select(sparql_prologue() + _CONCEPTS, include_inferred=False).dicts():
         entry = concepts.setdefault(str(row["concept"]), _Concept(str(row["label"])))
-        entry.classes[str(row["class"])] = str(row["classLabel"] or row["class"]).capitalize()
+        cls = str(row["class"])
+        entry.classes[cls] = (
+            str(row["classLabel"]).capitalize() if row["classLabel"] else cls.rsplit("#", 1)[-1]
+        )
         for key, values in (
             ("definition", entry.definitions),
             ("scope", entry.scopes),
