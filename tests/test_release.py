@@ -206,3 +206,20 @@ def test_a_failure_half_way_leaves_nothing(
     result = release(built, tmp_path / "new", "--date", DATE)
     assert result.exit_code == 1 and "pyLODE could not document" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_seed_corpus_release(seed_corpus: Project, tmp_path: Path) -> None:
+    """At the seed corpus's size the dumps are gzipped; each, read back by pyoxigraph,
+    holds as many distinct triples as the description and the store say."""
+    folder = tmp_path / "seed-release"
+    assert release(seed_corpus, folder, "--date", DATE).exit_code == 0
+    triples = description(folder).value(DATASET, VOID.triples).toPython()
+    with open_store(seed_corpus.default_store) as store:
+        counted = store.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    assert triples == counted.rows[0][0].to_python() > 30_000
+    for name, fmt in (
+        ("partnergraph.nq.gz", ox.RdfFormat.N_QUADS),
+        ("partnergraph.jsonld.gz", ox.RdfFormat.JSON_LD),
+    ):
+        quads = ox.parse(gzip.decompress((folder / name).read_bytes()), format=fmt)
+        assert len({(q.subject, q.predicate, q.object) for q in quads}) == triples, name

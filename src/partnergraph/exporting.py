@@ -162,7 +162,7 @@ def compact_jsonld(quads: list[ox.Quad], context: dict[str, Any]) -> bytes:
 
     expanded = json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD))
     _types_as_keyword(expanded)
-    compacted = jsonld.compact(expanded, {"@context": context})
+    compacted = jsonld.compact(expanded, {"@context": context}, {"skipExpansion": True})
     if "@id" in compacted:  # one named graph compacts to a top-level object: keep one shape
         compacted = {"@context": compacted.pop("@context"), "@graph": [compacted]}
     return (json.dumps(compacted, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -185,19 +185,21 @@ def turtle_prefixes(quads: list[ox.Quad], prefixes: dict[str, str], graphs: bool
     """The prefixes the quads use, less those some local name would need `\\/` in
     (`id:concept\\/trust`): Virtuoso reads that escape wrongly (DESIGN.md), so such IRIs
     are written in full, as the build writes them."""
-    used: set[str] = set()
-    slashed: set[str] = set()
+    iris: set[str] = set()
     for quad in quads:
         for term in (quad.subject, quad.predicate, quad.object, quad.graph_name if graphs else None):
             if isinstance(term, ox.Literal):
                 term = term.datatype
-            if not isinstance(term, ox.NamedNode):
-                continue
-            for name, iri in prefixes.items():
-                if term.value.startswith(iri):
-                    used.add(name)
-                    if "/" in term.value[len(iri) :]:
-                        slashed.add(name)
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+    used: set[str] = set()
+    slashed: set[str] = set()
+    for value in iris:
+        for name, iri in prefixes.items():
+            if value.startswith(iri):
+                used.add(name)
+                if "/" in value[len(iri) :]:
+                    slashed.add(name)
     return {name: prefixes[name] for name in sorted(used - slashed)}
 
 

@@ -141,7 +141,7 @@ def make_release(
     quads = read_dataset(project, store, include_inferred=True)
     root = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
-        _write_folder(project, root, release, quads, on_step)
+        counts = _write_folder(project, root, release, quads, on_step)
         files = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
         if folder.exists():
             folder.rmdir()
@@ -149,12 +149,12 @@ def make_release(
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
-    return ReleaseReport(folder, [folder / f for f in files], graph_counts(quads).triples)
+    return ReleaseReport(folder, [folder / f for f in files], counts.triples)
 
 
 def _write_folder(
     project: Project, root: Path, release: Release, quads: list[ox.Quad], on_step: Callable[[str], None]
-) -> None:
+) -> GraphCounts:
     context = load_context(project)
     dumps = []
     for fmt in ("turtle", "nquads", "jsonld"):
@@ -176,6 +176,7 @@ def _write_folder(
     )
     _write_texts(project, root, release, counts)
     _write_checksums(root)
+    return counts
 
 
 def _write_ontology(project: Project, root: Path) -> None:
