@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
+from anchorpoint.textselectors import TextPositionSelector, TextQuoteSelector
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
@@ -162,6 +163,54 @@ def test_the_selectors_parse_in_oxigraph_too(tmp_path: Path) -> None:
     ]
 
 
+def folded_index(raw: str) -> list[int]:
+    """For each character of the text, its index once whitespace runs are folded to one
+    space (counted here, apart from the code under test); -1 for whitespace."""
+    index, count, space_due = [], 0, False
+    for char in raw:
+        if char.isspace():
+            space_due = count > 0
+            index.append(-1)
+        else:
+            count += space_due
+            space_due = False
+            index.append(count)
+            count += 1
+    return index
+
+
+def reanchored(
+    raw: str, folded: str, index: list[int], exact: str, prefix: str, suffix: str, start: int, end: int
+) -> tuple[int, int]:
+    """Where anchorpoint, another implementation of the Web Annotation selectors, puts the
+    quote selector in the folded text, and where our offsets put it there."""
+    found = TextQuoteSelector(exact=exact, prefix=prefix, suffix=suffix).as_position(folded)
+    assert fold(TextPositionSelector(start=start, end=end).select_text(raw)) == exact
+    return found.start, index[start]
+
+
+def test_another_implementation_reanchors_the_compiled_selectors(tmp_path: Path) -> None:
+    project, _texts, _data = anchored(tmp_path)
+    graph = compiled(project)
+    checked = 0
+    for position in graph.subjects(RDF.type, OA.TextPositionSelector):
+        target = next(graph.subjects(OA.hasSelector, position))
+        quote = next(s for s in graph.objects(target, OA.hasSelector) if s != position)
+        found, ours = reanchored(
+            TEXT,
+            fold(TEXT),
+            folded_index(TEXT),
+            str(graph.value(quote, OA.exact)),
+            str(graph.value(quote, OA.prefix)),
+            str(graph.value(quote, OA.suffix)),
+            graph.value(position, OA.start).toPython(),
+            graph.value(position, OA.end).toPython(),
+        )
+        assert found == ours
+        checked += 1
+    assert checked == 2
+
+
 def test_a_stale_sha_is_left_out_of_the_build_and_reported(tmp_path: Path) -> None:
     project, texts, _data = anchored(tmp_path)
     path = project.documents_dir / "tsrc-review.yaml"
@@ -197,12 +246,16 @@ def test_the_seed_anchors_select_their_quotes() -> None:
         anchors = corpus.anchors[doc.document]
         raw = (SEEDS / doc.text_file).read_bytes().decode("utf-8")
         assert hashlib.sha256(raw.encode("utf-8")).hexdigest() == anchors.sha256 == doc.text_sha256
-        folded = fold(raw)
+        folded, index = fold(raw), folded_index(raw)
         for claim in doc.claims:
             a = anchors.usable(doc, claim)
             assert a is not None, claim.id
             assert fold(raw[a.start : a.end]) == fold(claim.quote)
             assert a.prefix + fold(claim.quote) + a.suffix in folded
+            found, ours = reanchored(
+                raw, folded, index, fold(claim.quote), a.prefix, a.suffix, a.start, a.end
+            )
+            assert found == ours, claim.id
             checked += 1
     assert checked == sum(len(d.claims) for d in corpus.documents) > 2000
     assert stale_anchors(project, SEEDS) == []
