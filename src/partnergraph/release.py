@@ -4,7 +4,8 @@ It holds the dumps (Turtle, N-Quads, JSON-LD with its context; gzipped above a
 megabyte), the ontology (Turtle, RDF/XML, shapes) with pyLODE's documentation, a VoID
 and DCAT description, a README, a dataset CITATION.cff, the data licence and
 SHA256SUMS. No clock is read: dates come from the ontology (or `--date`), gzip
-headers carry no time, so the same build released twice gives the same bytes. The
+headers carry no time, so the same build released twice gives the same bytes (but
+for pyLODE's page, see `ontology_docs`, and so SHA256SUMS). The
 folder is written beside DIR and renamed into place, so a failure leaves nothing.
 """
 
@@ -24,7 +25,16 @@ import pyoxigraph as ox
 
 from .build_manifest import sha256_file
 from .dataset_description import Dump, GraphCounts, Release, describe, graph_counts
-from .exporting import ExportError, as_triples, canonical, context_file, load_context, read_dataset, serialise
+from .exporting import (
+    RDF_EXPORTS,
+    ExportError,
+    as_triples,
+    canonical,
+    context_file,
+    load_context,
+    read_dataset,
+    serialise,
+)
 from .namespaces import PG
 from .ontology_docs import document
 from .project import Project, tool_resource_dir
@@ -38,8 +48,7 @@ ONTOLOGY_IRI = str(PG).rstrip("#")
 DEFAULT_CREATOR = "The partnergraph team"
 DEFAULT_ENDPOINT = "http://127.0.0.1:8765/sparql"
 DEFAULT_BASE = "https://w3id.org/partnergraph/releases/{version}/"
-MEDIA_TYPES = {"turtle": "text/turtle", "nquads": "application/n-quads", "jsonld": "application/ld+json"}
-EXTENSIONS = {"turtle": "ttl", "nquads": "nq", "jsonld": "jsonld"}
+DUMP_FORMATS = ("turtle", "nquads", "jsonld")
 
 
 @dataclass(frozen=True)
@@ -157,10 +166,11 @@ def _write_folder(
 ) -> GraphCounts:
     context = load_context(project)
     dumps = []
-    for fmt in ("turtle", "nquads", "jsonld"):
+    for fmt in DUMP_FORMATS:
         on_step(f"write the {fmt} dump")
-        path = write_bytes(root / f"partnergraph.{EXTENSIONS[fmt]}", serialise(quads, fmt, context))
-        dumps.append(Dump(path, f"the whole graph as {fmt}", MEDIA_TYPES[fmt]))
+        export = RDF_EXPORTS[fmt]
+        path = write_bytes(root / f"partnergraph{export.extension}", serialise(quads, fmt, context))
+        dumps.append(Dump(path, f"the whole graph as {fmt}", export.media_type))
     shutil.copyfile(context_file(project), root / "context.jsonld")
     on_step("write the ontology and its documentation")
     _write_ontology(project, root)
