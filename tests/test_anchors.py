@@ -276,3 +276,18 @@ def test_the_shapes_refuse_a_broken_position_and_stay_in_sparql(tmp_path: Path) 
     conforms, _report, text = validate(graph, shacl_graph=str(project.shapes_file))
     assert not conforms
     assert "one end" in text and "one start" in text
+
+
+def test_anchors_of_a_document_no_longer_reviewed_are_reported(tmp_path: Path) -> None:
+    project, texts, _data = anchored(tmp_path)
+    (anchors_dir(project) / "tsrc-review.yaml").rename(anchors_dir(project) / "gone.yaml")
+    path = anchors_dir(project) / "gone.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("document: tsrc-review", "document: gone2020"))
+    problems = stale_anchors(project, texts)
+    assert [(p.path, p.message, p.fix) for p in problems] == [
+        (
+            "corpus/anchors/gone.yaml",
+            "anchors of 'gone2020', which is no reviewed document",
+            "delete the file",
+        )
+    ]

@@ -168,8 +168,13 @@ def stale_anchors(project: Project, texts: Path, document: str | None = None) ->
     """Anchors the build would leave out, or that no longer point at their quote, each at
     its line in the anchor file. A claim never anchored is not stale: the build counts it."""
     problems: list[SourceProblem] = []
-    _sources, found = document_texts(project, texts, document)
+    sources, found = document_texts(project, texts, document)
     every = load_anchors(project, problems)
+    reviewed = {doc.document for doc in sources.corpus.documents}
+    for key, orphan in sorted(every.items()):
+        if key not in reviewed and document is None:
+            message = f"anchors of '{key}', which is no reviewed document"
+            problems.append(SourceProblem(orphan.path, orphan.line, message, "delete the file"))
     for doc, path in found:
         anchors = every.get(doc.document)
         where = anchors.path if anchors else project.relative(anchors_dir(project) / f"{doc.document}.yaml")
