@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from claims_fixture import one_document_project
 from partnergraph import Project, build
@@ -99,3 +99,29 @@ def test_the_seed_graph_cites_each_asserting_work_for_its_claims(seed_corpus: Pr
     }
     assert len(expected) > 150
     assert typed == expected
+
+
+def test_each_claim_keeps_its_own_citation_of_a_shared_work(tmp_path: Path) -> None:
+    agreeing = (
+        "- id: c005\n  concept: communication\n  polarity: enables\n  asserted_by: [jones2010]\n"
+        '  stance: agrees\n  quote: "communication between partners, and time"\n'
+    )
+    graph = cited(tmp_path, CLAIMS + agreeing)
+    assert functions(graph, "jones2010") == {"citesAsEvidence", "agreesWith"}
+    citation_type = URIRef(f"{CITO}Citation")
+    by_claim = {}
+    for citation in graph.subjects(URIRef(str(RDF.type)), citation_type):
+        claim = graph.value(citation, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+        assert graph.value(citation, URIRef(f"{CITO}hasCitingEntity")) == DOC
+        cited_work = graph.value(citation, URIRef(f"{CITO}hasCitedEntity"))
+        function = graph.value(citation, URIRef(f"{CITO}hasCitationCharacterization"))
+        by_claim[str(claim).rsplit("-", 1)[1]] = (
+            str(cited_work).rsplit("/", 1)[1],
+            str(function).removeprefix(CITO),
+        )
+    assert by_claim == {
+        "c001": ("jones2010", "citesAsEvidence"),
+        "c002": ("carmel2008", "citesAsAuthority"),
+        "c003": ("cairns2010", "disputes"),
+        "c005": ("jones2010", "agreesWith"),
+    }

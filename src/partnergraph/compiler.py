@@ -286,11 +286,25 @@ def add_claim(
     if claim.partnership_type:
         out.add(node, PG.partnershipType, out.concept(claim.partnership_type))
     _add_provenance(out, node, doc.document, claim)
-    function = CITO[citation_function(claim)]
-    for key in cited_works(doc.document, claim):
-        out.add(reviewed, function, out.work(key))
+    _add_citations(out, iri, node, reviewed, doc.document, claim)
     anchor = anchors.usable(doc, claim) if anchors is not None else None
     _add_anchor(out, iri, node, reviewed, quote, anchor, anchors.sha256 if anchor and anchors else None)
+
+
+def _add_citations(out: Lines, claim_iri: str, claim: str, reviewed: str, document: str, data: Claim) -> None:
+    """The reviewed document cites each asserting work (CiTO): directly, with the citation
+    function as the property, and as a `cito:Citation` of this claim, so that two claims
+    citing one work for different reasons each keep theirs (citation_typing.py)."""
+    function = CITO[citation_function(data)]
+    for key in cited_works(document, data):
+        work = out.work(key)
+        out.add(reviewed, function, work)
+        citation = out.node(f"{claim_iri}/citation/{key}")
+        out.add(citation, RDF.type, out.node(CITO.Citation))
+        out.add(citation, CITO.hasCitingEntity, reviewed)
+        out.add(citation, CITO.hasCitedEntity, work)
+        out.add(citation, CITO.hasCitationCharacterization, out.node(function))
+        out.add(citation, PROV.wasDerivedFrom, claim)
 
 
 def _add_provenance(out: Lines, node: str, document: str, claim: Claim) -> None:
