@@ -291,3 +291,19 @@ def test_anchors_of_a_document_no_longer_reviewed_are_reported(tmp_path: Path) -
             "delete the file",
         )
     ]
+
+
+def test_verify_exits_non_zero_on_a_stale_anchor(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from partnergraph.cli import main
+
+    project, texts, _data = anchored(tmp_path)
+    where = ["--project", str(project.root), "verify", "--texts", str(texts)]
+    assert CliRunner().invoke(main, where).exit_code == 0
+    path = project.documents_dir / "tsrc-review.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"trust matters"', '"trust matters again"'))
+    result = CliRunner().invoke(main, where)
+    assert result.exit_code == 1
+    assert "stale anchor: corpus/anchors/tsrc-review.yaml line" in result.output
+    assert "c002's quote was edited — run `partnergraph anchor --texts DIR` again" in result.output
