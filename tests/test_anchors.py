@@ -307,3 +307,14 @@ def test_verify_exits_non_zero_on_a_stale_anchor(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "stale anchor: corpus/anchors/tsrc-review.yaml line" in result.output
     assert "c002's quote was edited — run `partnergraph anchor --texts DIR` again" in result.output
+
+
+def test_a_document_without_its_text_sha256_gets_no_anchors_but_the_fix(tmp_path: Path) -> None:
+    project, texts = one_document_project(tmp_path, CLAIMS)
+    path = project.documents_dir / "tsrc-review.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f'  sha256: "{text_sha()}"\n', ""))
+    with pytest.raises(InputError) as raised:
+        write_anchors(project, texts)
+    assert "tsrc-review.yaml line 1: document tsrc-review declares no text sha256" in str(raised.value)
+    assert f"write 'sha256: \"{text_sha()}\"' under 'text:'" in str(raised.value)
+    assert not anchors_dir(project).exists()
