@@ -33,6 +33,7 @@ CONTEXT_WORDS = 5
 """Words of prefix and suffix: enough to tell apart the repeats of a short quote."""
 _WORD = re.compile(r"\S+")
 _WINDOW = 600
+"""Characters searched on either side for those words; a longer "word" is cut there."""
 
 
 def _prefix(folded: str, at: int) -> str:
