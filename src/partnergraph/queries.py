@@ -9,6 +9,10 @@ A query file starts with comment lines:
 A parameter has a name, a type and an optional default. Types say how a value given
 on the command line becomes an RDF term: `concept` (a slug), `work` (a cite key),
 `iri`, `string`, `integer`. The term is bound by the store, never pasted into text.
+
+A query may also have a form for the embedded store, `oxigraph/NAME.rq` beside it, with
+the same rows in the same order: each claim pattern a subquery of its own, which Oxigraph
+joins by hashing and rdflib pair by pair (see claim_joins). Only `run_query` uses it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from .claim_joins import hashed
 from .errors import QueryError, did_you_mean
 from .namespaces import concept_iri, sparql_prologue, work_iri
 from .project import Project
@@ -67,6 +72,11 @@ class NamedQuery:
     description: str
     parameters: tuple[Parameter, ...]
     text: str
+    oxigraph_text: str | None = None
+
+    def text_for(self, store: Store) -> str:
+        """The query as `store` answers it fastest: the embedded store's own form, if any."""
+        return self.oxigraph_text if self.oxigraph_text is not None and hashed(store) else self.text
 
     def bindings(
         self, given: dict[str, str], find_concept: Callable[[str], str] | None = None
@@ -86,13 +96,17 @@ class NamedQuery:
         return bound
 
 
-def parse_query_file(path: Path) -> NamedQuery:
+def _read(path: Path) -> str:
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:  # one bad file in queries/ must not break every command
         line = data[: exc.start].count(b"\n") + 1
         raise QueryError(f"{path} line {line}: not UTF-8 — save it as UTF-8") from exc
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    text = _read(path)
     title, description, params = path.stem, [], []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.startswith("#"):
@@ -112,7 +126,9 @@ def parse_query_file(path: Path) -> NamedQuery:
             params.append(Parameter(match["name"], match["type"], match["default"], match["doc"] or ""))
         elif description and line:
             description.append(line)
-    return NamedQuery(path.stem, path, title, " ".join(description), tuple(params), text)
+    embedded = path.parent / "oxigraph" / path.name
+    oxigraph_text = _read(embedded) if embedded.is_file() else None
+    return NamedQuery(path.stem, path, title, " ".join(description), tuple(params), text, oxigraph_text)
 
 
 def named_queries(project: Project) -> dict[str, NamedQuery]:
@@ -149,7 +165,7 @@ def run_query(
     from .concepts import find_concept
 
     return store.select(
-        sparql_prologue() + query.text,
+        sparql_prologue() + query.text_for(store),
         query.bindings(params or {}, lambda text: find_concept(store, text).iri),
         include_inferred=include_inferred,
     )
