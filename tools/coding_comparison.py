@@ -400,6 +400,12 @@ def compare(root: Path, second_path: Path | None = None, current_only: bool = Fa
     current = corpus_side(coded, corpus)
     snapshot = root / FIRST_CODING
     side = current if current_only or not snapshot.exists() else frozen_side(snapshot, root, coded)
+    # A retired concept is set aside on the first coding's side too, as on the second's:
+    # neither coder can code a concept the vocabulary no longer has.
+    gone = read_renames(root).retired - vocabulary
+    for unit, codes in side.coding.items():
+        retired += [(unit, c) for c in codes if c in gone and (unit, c) not in retired]
+        side.coding[unit] = {c: p for c, p in codes.items() if c not in gone}
     documents = sorted({u.document for u in coded})
     rows = [
         agreement(d, [u for u in coded if u.document == d], side.coding, second, len(vocabulary))
