@@ -8,6 +8,8 @@ rewrite: it is the reference, slow but right by the plain reading of its text. O
 seed corpus every rewritten query must give the reference's terms (value, datatype,
 language) in the reference's order, on the embedded Oxigraph store and on rdflib's
 `memory:` store, whose evaluators differ (joins, groups, GROUP_CONCAT's order).
+Where a query has a second form for the embedded store (queries/oxigraph/NAME.rq),
+both forms are compared there.
 Virtuoso and Oxigraph server are compared with the embedded store in
 tests/test_interop_servers.py; the timings at 100,000 claims are in the query files.
 """
