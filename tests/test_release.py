@@ -223,3 +223,16 @@ def test_seed_corpus_release(seed_corpus: Project, tmp_path: Path) -> None:
     ):
         quads = ox.parse(gzip.decompress((folder / name).read_bytes()), format=fmt)
         assert len({(q.subject, q.predicate, q.object) for q in quads}) == triples, name
+
+
+def test_documents_are_written_where_the_w3id_rules_point(built: Project, tmp_path: Path) -> None:
+    """`--documents` adds what w3id/.htaccess redirects /id/ IRIs to, parsed back as the
+    resource's own triples (the checksums stay those of the release files proper)."""
+    folder = tmp_path / "with-documents"
+    result = release(built, folder, "--date", DATE, "--documents")
+    assert result.exit_code == 0, result.output
+    trust = Graph().parse(folder / "doc" / "concept" / "trust.ttl", format="turtle")
+    iri = URIRef("https://w3id.org/partnergraph/id/concept/trust")
+    assert (iri, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")) in trust
+    assert not [p for p in folder.rglob("*") if ".partial" in p.name]
+    assert "doc/concept/trust.ttl" not in (folder / "SHA256SUMS").read_text(encoding="utf-8")

@@ -314,6 +314,11 @@ def export(obj: Context, fmt: str, out: Path | None, inferred: bool, texts: Path
     "--base-url",
     help="Where the folder will be published (default https://w3id.org/partnergraph/releases/VERSION/).",
 )
+@click.option(
+    "--documents",
+    is_flag=True,
+    help="Also write doc/KIND/NAME.EXT for every /id/ IRI (what w3id/ redirects to).",
+)
 @click.pass_obj
 @reports_errors
 def release(
@@ -323,12 +328,15 @@ def release(
     version: str | None,
     endpoint: str | None,
     base_url: str | None,
+    documents: bool,
 ) -> None:
     """A folder to publish: dumps, ontology and its documentation, VoID/DCAT, CITATION.cff, licence."""
     from .release import ReleaseOptions, make_release
 
-    options = ReleaseOptions(date=date, version=version, endpoint=endpoint, base_url=base_url)
-    with obj.open_store() as store, steps(6, "releasing") as step:
+    options = ReleaseOptions(
+        date=date, version=version, endpoint=endpoint, base_url=base_url, documents=documents
+    )
+    with obj.open_store() as store, steps(7 if documents else 6, "releasing") as step:
         report = make_release(obj.project, store, folder, options, on_step=step)
     click.echo("\n".join(report.lines()))
 

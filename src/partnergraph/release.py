@@ -57,6 +57,9 @@ class ReleaseOptions:
     version: str | None = None
     endpoint: str | None = None
     base_url: str | None = None
+    documents: bool = False
+    """Also write the document of every /id/ IRI (linked_data.publish): the files
+    w3id/.htaccess redirects to, for a static host; tens of thousands of small files."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,11 @@ def make_release(
     root = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         counts = _write_folder(project, root, release, quads, on_step)
+        if options.documents:
+            from .linked_data import publish
+
+            on_step("write the documents of the graph's IRIs")
+            publish(project, store, root)
         files = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
         if folder.exists():
             folder.rmdir()
