@@ -236,3 +236,4 @@ def test_documents_are_written_where_the_w3id_rules_point(built: Project, tmp_pa
     assert (iri, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")) in trust
     assert not [p for p in folder.rglob("*") if ".partial" in p.name]
     assert "doc/concept/trust.ttl" not in (folder / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "concept/trust" not in result.output and "doc/: the documents of " in result.output

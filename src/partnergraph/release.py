@@ -67,11 +67,15 @@ class ReleaseReport:
     folder: Path
     files: list[Path]
     triples: int
+    documents: int = 0
+    """Resources whose documents `--documents` wrote under doc/: counted, not listed (tens of
+    thousands of files)."""
 
     def lines(self) -> list[str]:
-        return [f"release of {self.triples:,} triples in {self.folder}:"] + [
-            f"  {p.relative_to(self.folder)}" for p in self.files
-        ]
+        listed = [f"  {p.relative_to(self.folder)}" for p in self.files]
+        if self.documents:
+            listed.append(f"  doc/: the documents of {self.documents:,} resources, one per format")
+        return [f"release of {self.triples:,} triples in {self.folder}:", *listed]
 
 
 def ontology_metadata(project: Project) -> dict[str, str]:
@@ -154,19 +158,20 @@ def make_release(
     root = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
         counts = _write_folder(project, root, release, quads, on_step)
+        files = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+        described = 0
         if options.documents:
             from .linked_data import publish
 
             on_step("write the documents of the graph's IRIs")
-            publish(project, store, root)
-        files = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+            described = publish(project, store, root)
         if folder.exists():
             folder.rmdir()
         os.replace(root, folder)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
-    return ReleaseReport(folder, [folder / f for f in files], counts.triples)
+    return ReleaseReport(folder, [folder / f for f in files], counts.triples, described)
 
 
 def _write_folder(
