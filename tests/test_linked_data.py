@@ -137,6 +137,10 @@ def test_browsers_go_to_the_explorers_page_or_a_description_page(site: str, grap
     text = page.body.decode("utf-8")
     about = str(graph.value(rdflib.URIRef(claim), rdflib.URIRef(PG_ABOUT)))
     assert claim in text and f'href="{local_link(about)}"' in text and "<nav>" in text
+    # a person reads the concept's name, the compact IRI only as the link's title
+    label = str(graph.value(rdflib.URIRef(about), rdflib.SKOS.prefLabel))
+    short = "id:" + about.removeprefix("https://w3id.org/partnergraph/id/")
+    assert f'href="{local_link(about)}" title="{short}">{label}</a>' in text
 
 
 PG_CLAIM = "https://w3id.org/partnergraph/ontology#Claim"
@@ -245,6 +249,8 @@ def test_publish_writes_every_document_serve_answers(
     assert (folder / "ontology" / "partnergraph.ttl").read_bytes() == built.ontology_file.read_bytes()
     page = (folder / "doc" / "concept" / "trust.html").read_text(encoding="utf-8")
     assert f'href="{TRUST.replace("trust", "lack-of-trust")}"' in page  # IRIs link to themselves
+    lack = rdflib.URIRef(TRUST.replace("trust", "lack-of-trust"))
+    assert f'title="id:concept/lack-of-trust">{graph.value(lack, rdflib.SKOS.prefLabel)}</a>' in page
     assert 'href="trust.ttl"' in page and "<nav>" not in page
     (folder / "doc" / "ontology.html").unlink()
     with open_store(built.default_store, built) as store:

@@ -89,6 +89,18 @@ WHERE {
 }"""
 
 
+_NAMES = """
+SELECT ?iri (MIN(STR(?label)) AS ?name)
+WHERE {
+  %s
+  ?iri ?naming ?label .
+  FILTER(?naming IN (<http://www.w3.org/2004/02/skos/core#prefLabel>, <http://www.w3.org/2000/01/rdf-schema#label>))
+}
+GROUP BY ?iri"""
+"""A person reads a resource's name, not its IRI: the label each IRI a page shows has (the
+least one where there are several, as `_label` picks a page's title)."""
+
+
 def choose(accept: str) -> Format | None:
     """The format the Accept header rates highest (q-values, `type/*`, `*/*`), None if none."""
     chosen = negotiate(accept, list(BY_TYPE))
@@ -171,7 +183,9 @@ class LinkedData:
             return error(HTTPStatus.NOT_FOUND, f"the graph knows no {BASE}id/{stem}", VARY)
         where = (("Content-Location", f"{DOCUMENT}{stem}.{chosen.extension}"),) if not dot else ()
         if chosen is HTML:
-            response = self.frame(_label(iri, triples), description_html(iri, triples))
+            response = self.frame(
+                _label(iri, triples), description_html(iri, triples, names=self.names(triples))
+            )
         else:
             response = Response(HTTPStatus.OK, self.serialize(triples, chosen), chosen.content_type)
         response.headers = (*response.headers, *VARY, *where)
@@ -225,6 +239,15 @@ class LinkedData:
         """The resource's triples as subject and as object, and the labels of what points at it."""
         return self.store.construct(_DESCRIBE.replace("{iri}", iri))
 
+    def names(self, triples: list[Triple]) -> dict[str, str]:
+        """The labels of the IRIs a description page shows, read from the whole graph: the
+        description itself holds only the labels of what points at the resource."""
+        iris = sorted({term.value for triple in triples for term in triple if term.kind == "iri"})
+        if not iris:
+            return {}
+        values = "VALUES ?iri { " + " ".join(f"<{iri}>" for iri in iris) + " }"
+        return {row[0].value: row[1].value for row in self.store.select(_NAMES % values).rows if row[1]}
+
     def serialize(self, triples: list[Triple], chosen: Format) -> bytes:
         """Sorted, so that a document is the same bytes whichever store answered."""
         ordered = sorted(triples, key=lambda t: tuple(_term_key(x) for x in t))
@@ -252,6 +275,7 @@ def publish(project: Project, store: Store, folder: Path) -> int:
     staged = folder / ".publish.partial"
     shutil.rmtree(staged, ignore_errors=True)
     count = 0
+    names = {row[0].value: row[1].value for row in store.select(_NAMES % "").rows if row[1]}
     for row in store.select(_RESOURCES):
         iri = row[0].value  # type: ignore[union-attr]
         local = iri.removeprefix(str(ID))
@@ -262,7 +286,7 @@ def publish(project: Project, store: Store, folder: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         for chosen in FORMATS:
             body = (
-                _standalone(_label(iri, triples), description_html(iri, triples, _published_link))
+                _standalone(_label(iri, triples), description_html(iri, triples, _published_link, names))
                 if chosen is HTML
                 else ld.serialize(triples, chosen)
             )
@@ -344,23 +368,36 @@ def _label(iri: str, triples: list[Triple]) -> str:
     return min(labels) if labels else iri
 
 
-def _term_html(term: Term, link: Link) -> str:
-    text = html.escape(compact(term) if term.kind == "iri" else term.value)
-    target = link(term.value) if term.kind == "iri" else None
-    return f'<a href="{html.escape(target)}">{text}</a>' if target else text
+def _term_html(term: Term, link: Link, names: dict[str, str]) -> str:
+    """An IRI shown by its name where it has one (its compact form in the link's title), a
+    literal as written."""
+    if term.kind != "iri":
+        return html.escape(term.value)
+    short = html.escape(compact(term))
+    name = names.get(term.value)
+    text = html.escape(name) if name else short
+    title = f' title="{short}"' if name else ""
+    target = link(term.value)
+    return f'<a href="{html.escape(target)}"{title}>{text}</a>' if target else f"<span{title}>{text}</span>"
 
 
-def description_html(iri: str, triples: list[Triple], link: Link = local_link) -> str:
+def description_html(
+    iri: str, triples: list[Triple], link: Link = local_link, names: dict[str, str] | None = None
+) -> str:
     """Two tables a person reads: what the resource says, and what says something of it.
     `link` says where a link to one of the project's IRIs goes: this server's path in
-    `serve`, the IRI itself in a published folder (where w3id.org redirects)."""
+    `serve`, the IRI itself in a published folder (where w3id.org redirects); `names`,
+    the labels that stand for IRIs (ontology terms keep their compact names, being
+    terms of a vocabulary rather than things described)."""
+    names = {k: v for k, v in (names or {}).items() if k.startswith(str(ID))}
     out = sorted((t for t in triples if t[0].value == iri), key=lambda t: (compact(t[1]), t[2].value))
     inbound = sorted((t for t in triples if t[2].value == iri), key=lambda t: (compact(t[1]), t[0].value))
     rows = "".join(
-        f"<tr><th>{_term_html(p, link)}</th><td>{_term_html(o, link)}</td></tr>" for _, p, o in out
+        f"<tr><th>{_term_html(p, link, {})}</th><td>{_term_html(o, link, names)}</td></tr>" for _, p, o in out
     )
     back = "".join(
-        f"<tr><td>{_term_html(s, link)}</td><th>{_term_html(p, link)}</th></tr>" for s, p, _ in inbound
+        f"<tr><td>{_term_html(s, link, names)}</td><th>{_term_html(p, link, {})}</th></tr>"
+        for s, p, _ in inbound
     )
     name = html.escape(urllib.parse.quote(iri.rsplit("/", 1)[-1], safe=""))
     links = " · ".join(f'<a href="{name}.{f.extension}">{f.extension}</a>' for f in FORMATS[1:])
